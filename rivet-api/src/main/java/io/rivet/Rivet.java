@@ -1,0 +1,169 @@
+package io.rivet;
+
+import io.rivet.exception.ProviderConflictException;
+import io.rivet.exception.ProviderNotFoundException;
+import io.rivet.exception.RivetConfigException;
+import io.rivet.spi.EngineConfig;
+import io.rivet.spi.EngineFactory;
+import io.rivet.state.StateStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * The export engine: long-lived, thread-safe, shared by all exports of an application (like an HTTP client). Build it
+ * once with {@link #builder()}, run exports with {@link #run(Export)}, and close it at shutdown.
+ *
+ * <pre>{@code
+ * try (Rivet rivet = Rivet.builder().stateStore(StateStores.file(Path.of(".rivet"))).build()) {
+ *     ExportResult result = rivet.run(orders);
+ * }
+ * }</pre>
+ *
+ * <p>The engine owns one Arrow allocator with a hard limit ({@link Builder#memoryLimit(DataSize)}) shared by every
+ * export it runs, and closes it on {@link #close()}. Several exports may run at once from different threads; two runs
+ * of the same export at once are refused.
+ *
+ * <p>Arrow needs {@code --add-opens=java.base/java.nio=ALL-UNNAMED} on the JVM command line; {@link Builder#build()}
+ * checks for it and says so when it is missing.
+ */
+public interface Rivet extends AutoCloseable {
+
+    /**
+     * Runs an export to completion and publishes it. For a chunked export whose previous run failed, this starts a
+     * new run and abandons the failed one (its files were never published by a manifest); use {@link #resume(Export)}
+     * to continue it instead.
+     *
+     * @throws io.rivet.exception.RivetException (a subtype) when the export fails; nothing is published then
+     */
+    ExportResult run(Export export);
+
+    /**
+     * Continues the newest unfinished run of a chunked export, reading only the chunks that were not published and
+     * overwriting their files; runs the export afresh when there is nothing to resume.
+     *
+     * @throws io.rivet.exception.RivetException (a subtype) when the export fails
+     */
+    ExportResult resume(Export export);
+
+    /**
+     * Checks an export against its environment without writing anything: the sink provider exists, the source
+     * connects, the table, query and columns exist, and every column's type maps.
+     *
+     * @throws io.rivet.exception.RivetException (a subtype) naming the first problem found
+     */
+    void validate(Export export);
+
+    /** The engine's state store (its own, or the one passed to the builder). */
+    StateStore stateStore();
+
+    /**
+     * Cancels running exports, waits for their workers, and releases the engine's resources (allocator, the state
+     * store if it built it). May be called more than once; throws no checked exception.
+     */
+    @Override
+    void close();
+
+    /** Starts a builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link Rivet} engine. Not thread-safe. */
+    final class Builder {
+        private StateStore stateStore;
+        private Path stateDirectory = Path.of(".rivet");
+        private DataSize memoryLimit = DataSize.ofMebibytes(512);
+        private final List<ExportListener> listeners = new ArrayList<>();
+        private ClassLoader classLoader;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses a caller-owned state store (never closed by the engine). Default: the embedded file store in
+         * {@code .rivet/} of the working directory, created and closed by the engine.
+         */
+        public Builder stateStore(StateStore stateStore) {
+            this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
+            return this;
+        }
+
+        /** Where the default file state store lives (default {@code .rivet}); ignored when a store is given. */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * The hard limit on Arrow memory for all exports of this engine (default 512MB). Batches are sized so that
+         * every worker's buffers fit; an export that cannot fit fails with a
+         * {@link io.rivet.exception.ResourceLimitException} rather than exhausting the process.
+         */
+        public Builder memoryLimit(DataSize memoryLimit) {
+            Objects.requireNonNull(memoryLimit, "memoryLimit");
+            if (memoryLimit.toBytes() < 16L * 1024 * 1024) {
+                throw new IllegalArgumentException("memoryLimit must be at least 16MB but was " + memoryLimit);
+            }
+            this.memoryLimit = memoryLimit;
+            return this;
+        }
+
+        /** Adds a listener notified of every export's events. */
+        public Builder addListener(ExportListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The class loader used to discover providers (default: the thread's context loader, then Rivet's). */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Returns the engine.
+         *
+         * @throws ProviderNotFoundException when {@code rivet-core} is not on the class path
+         * @throws RivetConfigException when the JVM lacks the flag Arrow needs
+         */
+        public Rivet build() {
+            ClassLoader loader = classLoader;
+            if (loader == null) {
+                loader = Thread.currentThread().getContextClassLoader();
+            }
+            if (loader == null) {
+                loader = Rivet.class.getClassLoader();
+            }
+            List<EngineFactory> factories = new ArrayList<>();
+            for (EngineFactory f : ServiceLoader.load(EngineFactory.class, loader)) {
+                factories.add(f);
+            }
+            if (factories.isEmpty() && loader != Rivet.class.getClassLoader()) {
+                for (EngineFactory f : ServiceLoader.load(EngineFactory.class, Rivet.class.getClassLoader())) {
+                    factories.add(f);
+                }
+            }
+            if (factories.isEmpty()) {
+                throw new ProviderNotFoundException("engine", "rivet-core", List.of(),
+                        "Add io.rivet:rivet-core to the class path (Maven: io.rivet:rivet-core, version from rivet-bom).");
+            }
+            if (factories.size() > 1) {
+                List<String> names = new ArrayList<>();
+                factories.forEach(f -> names.add(f.getClass().getName()));
+                throw new ProviderConflictException("engine", "rivet-core", names);
+            }
+            EngineFactory factory = factories.get(0);
+            StateStore store = stateStore;
+            boolean owned = false;
+            if (store == null) {
+                store = factory.fileStateStore(stateDirectory);
+                owned = true;
+            }
+            return factory.create(new EngineConfig(store, owned, memoryLimit, listeners, loader));
+        }
+
+    }
+}

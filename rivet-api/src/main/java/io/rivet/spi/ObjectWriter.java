@@ -1,0 +1,33 @@
+package io.rivet.spi;
+
+import java.io.OutputStream;
+
+/**
+ * One staged object being written to a {@link io.rivet.Sink}. Not thread-safe: one writer thread owns it.
+ *
+ * <p>Lifecycle: write bytes to {@link #stream()}, then either {@link #commit()} to publish the object atomically under
+ * its key (replacing any object there), or {@link #abort()} to drop it. {@link #close()} after neither aborts. Both
+ * {@code abort} and {@code close} may be called more than once. Closing {@link #stream()} does not publish.
+ */
+public interface ObjectWriter extends AutoCloseable {
+
+    /** The key this object will be published under. */
+    String key();
+
+    /** The stream to write the object's bytes to. Owned by this writer: do not close it to publish. */
+    OutputStream stream();
+
+    /**
+     * Publishes the object: after this returns it is visible, complete, under {@link #key()}.
+     *
+     * @throws io.rivet.exception.SinkException when publishing fails (the object is then not visible)
+     */
+    void commit();
+
+    /** Drops the object; nothing becomes visible. Never throws. */
+    void abort();
+
+    /** Aborts unless committed. Never throws. */
+    @Override
+    void close();
+}

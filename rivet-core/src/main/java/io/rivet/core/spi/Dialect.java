@@ -1,0 +1,70 @@
+package io.rivet.core.spi;
+
+import io.rivet.Incubating;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What Rivet needs to know about one database family: how to open a gentle read-only snapshot, how to describe and
+ * map a query's columns, how to stream rows into Arrow, and how to write identifiers and literals. Implementations
+ * are stateless and thread-safe; every method works on a connection the engine owns and passes in.
+ */
+@Incubating(since = "0.1")
+public interface Dialect {
+
+    /** The dialect's name: {@code postgres} or {@code mysql}. */
+    String name();
+
+    /**
+     * Starts a read-only transaction with a consistent snapshot on {@code connection} (auto-commit off), with the
+     * session in UTC and the statement and lock timeouts of {@code settings}. Everything set here must be scoped to
+     * the transaction (or reset by {@link #endSnapshot}), so that a pooled connection returns clean.
+     */
+    void beginSnapshot(Connection connection, SessionSettings settings) throws SQLException;
+
+    /** Ends the transaction begun by {@link #beginSnapshot} (a rollback: nothing was written) and resets the session. */
+    void endSnapshot(Connection connection) throws SQLException;
+
+    /**
+     * Describes the columns {@code selectSql} returns, without reading rows, and maps each to a {@link ColumnType}.
+     *
+     * @throws io.rivet.exception.ColumnMappingException naming every column whose type has no faithful mapping, with
+     *     the cast to use instead
+     */
+    List<Column> describe(Connection connection, String selectSql, String exportName) throws SQLException;
+
+    /**
+     * Opens a reader over {@code selectSql} whose rows have {@code columns}, inside the transaction begun by
+     * {@link #beginSnapshot}. Rows must stream: memory is bounded by one batch, never the whole result.
+     */
+    BatchReader openReader(Connection connection, String selectSql, List<Column> columns) throws SQLException;
+
+    /** Quotes an identifier (one name, not a dotted path), escaping as the database requires. */
+    String quoteIdentifier(String identifier);
+
+    /** Quotes a possibly schema-qualified table name, {@code table} or {@code schema.table}. */
+    default String quoteTable(String table) {
+        int dot = table.indexOf('.');
+        return dot < 0 ? quoteIdentifier(table)
+                : quoteIdentifier(table.substring(0, dot)) + "." + quoteIdentifier(table.substring(dot + 1));
+    }
+
+    /**
+     * Renders {@code text} (a value of {@code column} as the database rendered it, e.g. a stored cursor) as an SQL
+     * literal of the column's source type, safely escaped, e.g. {@code '2024-01-01 10:00:00.123456+00'::timestamptz}.
+     */
+    String literal(String text, Column column);
+
+    /** An SQL expression for the database clock minus {@code seconds} seconds, e.g. {@code now() - interval '60 seconds'}. */
+    String nowMinusSeconds(long seconds);
+
+    /** The single-column primary key of {@code table}, or an empty list when it has none or several columns. */
+    List<String> primaryKey(Connection connection, String table) throws SQLException;
+
+    /** A cheap estimate of {@code table}'s rows from statistics, or -1 when unknown. */
+    long estimateRows(Connection connection, String table) throws SQLException;
+
+    /** Whether the failure is transient: running the same work again on a new connection may succeed. */
+    boolean isRetryable(SQLException error);
+}
