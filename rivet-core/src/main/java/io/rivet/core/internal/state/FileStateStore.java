@@ -93,21 +93,27 @@ public final class FileStateStore implements StateStore {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        // IMMEDIATE takes the write lock at BEGIN, so a transaction never fails half-way on a lock upgrade
-        // when another process shares the file.
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection connection = null;
         try {
+            // Auto-commit on, transactions begun by hand: with auto-commit off the driver opens the next
+            // transaction as soon as one commits, which would hold SQLite's lock between calls and block every
+            // other process sharing the file.
             connection = config.createConnection("jdbc:sqlite:" + file);
-            connection.setAutoCommit(false);
             String journal = pragma(connection, "journal_mode");
             if (!"wal".equalsIgnoreCase(journal)) {
                 // Some file systems (network mounts) refuse WAL; SQLite then keeps its rollback journal, still durable.
                 LOG.warn("The state store {} runs in journal mode {} instead of WAL; concurrent access is slower",
                         file, journal);
             }
-            int before = StateSchema.migrate(connection);
-            connection.commit();
+            int before;
+            execute(connection, "BEGIN IMMEDIATE");
+            try {
+                before = StateSchema.migrate(connection);
+                execute(connection, "COMMIT");
+            } catch (SQLException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
             if (before != StateSchema.CURRENT_VERSION) {
                 LOG.info("State store {} migrated from schema version {} to {}", file, before,
                         StateSchema.CURRENT_VERSION);
@@ -134,7 +140,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public Optional<CursorState> cursor(String exportName) {
         Objects.requireNonNull(exportName, "exportName");
-        return inTransaction("read the cursor", exportName, c -> {
+        return read("read the cursor", exportName, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT value, tie_breaker_value, run_id, updated_at FROM cursors WHERE export = ?")) {
                 ps.setString(1, exportName);
@@ -153,7 +159,7 @@ public final class FileStateStore implements StateStore {
     public void saveCursor(String exportName, CursorState cursor) {
         Objects.requireNonNull(exportName, "exportName");
         Objects.requireNonNull(cursor, "cursor");
-        inTransaction("save the cursor", exportName, c -> {
+        write("save the cursor", exportName, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO cursors (export, value, tie_breaker_value, run_id, updated_at) VALUES (?, ?, ?, ?, ?)"
                             + " ON CONFLICT (export) DO UPDATE SET value = excluded.value,"
@@ -175,7 +181,7 @@ public final class FileStateStore implements StateStore {
         Objects.requireNonNull(run, "run");
         String exportName = Objects.requireNonNull(run.exportName(), "exportName");
         String runId = Objects.requireNonNull(run.runId(), "runId");
-        inTransaction("start chunk run " + runId, exportName, c -> {
+        write("start chunk run " + runId, exportName, c -> {
             // Starting a run id again replaces its plan and reopens it, keeping its place in creation order.
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO chunk_runs (export, run_id, plan_fingerprint, status, created_at)"
@@ -210,7 +216,7 @@ public final class FileStateStore implements StateStore {
     @Override
     public Optional<ChunkRun> unfinishedChunkRun(String exportName) {
         Objects.requireNonNull(exportName, "exportName");
-        return inTransaction("read the unfinished chunk run", exportName, c -> {
+        return read("read the unfinished chunk run", exportName, c -> {
             String runId;
             String fingerprint;
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, plan_fingerprint FROM chunk_runs"
@@ -252,7 +258,7 @@ public final class FileStateStore implements StateStore {
         Objects.requireNonNull(exportName, "exportName");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(chunk, "chunk");
-        int updated = inTransaction("update chunk " + chunk.index() + " of run " + runId, exportName, c -> {
+        int updated = write("update chunk " + chunk.index() + " of run " + runId, exportName, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE chunks SET idx = ?, lower = ?, upper = ?,"
                     + " status = ?, rows = ?, bytes = ?, attempts = ?, error = ?"
                     + " WHERE export = ? AND run_id = ? AND idx = ?")) {
@@ -280,7 +286,7 @@ public final class FileStateStore implements StateStore {
     public void closeChunkRun(String exportName, String runId, boolean completed) {
         Objects.requireNonNull(exportName, "exportName");
         Objects.requireNonNull(runId, "runId");
-        inTransaction("close chunk run " + runId, exportName, c -> {
+        write("close chunk run " + runId, exportName, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE chunk_runs SET status = ? WHERE export = ? AND run_id = ?")) {
                 ps.setString(1, completed ? "completed" : "abandoned");
@@ -297,7 +303,7 @@ public final class FileStateStore implements StateStore {
         Objects.requireNonNull(exportName, "exportName");
         Objects.requireNonNull(runId, "runId");
         List<FileRecord> copy = List.copyOf(files);
-        inTransaction("record the files of chunk " + chunk + " of run " + runId, exportName, c -> {
+        write("record the files of chunk " + chunk + " of run " + runId, exportName, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM files WHERE export = ? AND run_id = ? AND chunk = ?")) {
                 ps.setString(1, exportName);
@@ -330,7 +336,7 @@ public final class FileStateStore implements StateStore {
     public List<FileRecord> files(String exportName, String runId) {
         Objects.requireNonNull(exportName, "exportName");
         Objects.requireNonNull(runId, "runId");
-        List<FileRecord> all = inTransaction("read the files of run " + runId, exportName, c -> {
+        List<FileRecord> all = read("read the files of run " + runId, exportName, c -> {
             List<FileRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, chunk, key, rows, bytes, sha256,"
                     + " committed_at FROM files WHERE export = ? AND run_id = ? ORDER BY rowid")) {
@@ -358,7 +364,7 @@ public final class FileStateStore implements StateStore {
         Objects.requireNonNull(run.runId(), "runId");
         Objects.requireNonNull(run.status(), "status");
         Objects.requireNonNull(run.startedAt(), "startedAt");
-        inTransaction("record run " + run.runId(), exportName, c -> {
+        write("record run " + run.runId(), exportName, c -> {
             // Upsert, not REPLACE: REPLACE deletes the row and gives it a new rowid, which would reorder ties.
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, export, status, mode,"
                     + " started_at, finished_at, rows, bytes, files, retries, error)"
@@ -394,7 +400,7 @@ public final class FileStateStore implements StateStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be at least 0, got " + limit);
         }
-        return inTransaction("read the run history", exportName, c -> {
+        return read("read the run history", exportName, c -> {
             List<RunRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, export, status, mode, started_at,"
                     + " finished_at, rows, bytes, files, retries, error FROM runs WHERE export = ?"
@@ -434,7 +440,7 @@ public final class FileStateStore implements StateStore {
 
     /** The value of a pragma on the store's connection; for tests and diagnostics. */
     String pragma(String name) {
-        return inTransaction("read pragma " + name, null, c -> pragma(c, name));
+        return read("read pragma " + name, null, c -> pragma(c, name));
     }
 
     /** The stored text of an instant (null stays null). */
@@ -473,8 +479,18 @@ public final class FileStateStore implements StateStore {
         }
     }
 
+    /** Runs {@code work} as one transaction that writes: the write lock is taken at the start. */
+    private <T> T write(String what, String exportName, SqlWork<T> work) {
+        return inTransaction("BEGIN IMMEDIATE", what, exportName, work);
+    }
+
+    /** Runs {@code work} as one read transaction: a consistent snapshot that does not block writers (WAL). */
+    private <T> T read(String what, String exportName, SqlWork<T> work) {
+        return inTransaction("BEGIN DEFERRED", what, exportName, work);
+    }
+
     /** Runs {@code work} as one transaction under the lock; commits, or rolls back and throws RivetException. */
-    private <T> T inTransaction(String what, String exportName, SqlWork<T> work) {
+    private <T> T inTransaction(String begin, String what, String exportName, SqlWork<T> work) {
         lock.lock();
         try {
             Connection c = connection;
@@ -482,8 +498,9 @@ public final class FileStateStore implements StateStore {
                 throw new IllegalStateException("The state store " + file + " is closed");
             }
             try {
+                execute(c, begin);
                 T result = work.run(c);
-                c.commit();
+                execute(c, "COMMIT");
                 return result;
             } catch (SQLException e) {
                 rollbackQuietly(c);
@@ -499,11 +516,19 @@ public final class FileStateStore implements StateStore {
         }
     }
 
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     private static void rollbackQuietly(Connection c) {
         try {
-            c.rollback();
+            execute(c, "ROLLBACK");
         } catch (SQLException e) {
-            LOG.warn("Rollback of a state store transaction failed", e);
+            // Also reached when BEGIN itself failed and there is no transaction; SQLite ends a transaction
+            // on its own after some errors (disk full), which is what we want.
+            LOG.debug("Rollback of a state store transaction failed", e);
         }
     }
 

@@ -188,7 +188,7 @@ public final class LocalSink implements Sink {
                 + ".", e, !denied);
     }
 
-    /** Visits the non-temp-filtered files whose keys start with {@code prefix}. */
+    /** Visits the files (temp files included) whose keys start with {@code prefix}. */
     private void walk(String prefix, String what, Consumer<Path> visitor) {
         walkAll(prefix, what, path -> {
             if (toKey(path).startsWith(prefix)) {
