@@ -1,0 +1,128 @@
+package io.rivet.core.internal.pipeline;
+
+import io.rivet.exception.ExportCancelledException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The bounded queue between one chunk's reader and its writer, plus the pool of reusable batches that bounds memory:
+ * at most {@code poolSize} batches exist, so a slow writer blocks the reader instead of filling memory.
+ *
+ * <p>Ownership: a batch taken with {@link #takeEmpty()} belongs to the reader until {@link #publish} hands it to the
+ * writer; the writer owns it from {@link #takeFull()} until {@link #recycle} returns it. {@link #close()} frees every
+ * batch, whoever held it last, once both sides have stopped.
+ */
+final class BatchHandoff implements AutoCloseable {
+    private static final Object END = new Object();
+    private static final long POLL_MS = 100;
+
+    private final BlockingQueue<VectorSchemaRoot> empty;
+    private final BlockingQueue<Object> full;
+    private final List<VectorSchemaRoot> all = new ArrayList<>();
+    private volatile Throwable failure;
+    private volatile boolean cancelled;
+
+    BatchHandoff(Schema schema, BufferAllocator allocator, int poolSize) {
+        this.empty = new ArrayBlockingQueue<>(poolSize);
+        this.full = new ArrayBlockingQueue<>(poolSize + 1);
+        for (int i = 0; i < poolSize; i++) {
+            VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+            all.add(root);
+            empty.add(root);
+        }
+    }
+
+    /** Reader: an empty batch to fill; blocks while the writer holds all of them. */
+    VectorSchemaRoot takeEmpty() throws InterruptedException {
+        while (true) {
+            checkRunning();
+            VectorSchemaRoot root = empty.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            if (root != null) {
+                return root;
+            }
+        }
+    }
+
+    /** Reader: hands a filled batch to the writer. */
+    void publish(VectorSchemaRoot root) throws InterruptedException {
+        offer(root);
+    }
+
+    /** Reader: no more batches. */
+    void finish() throws InterruptedException {
+        offer(END);
+    }
+
+    /** Writer: the next filled batch, or {@code null} at the end. */
+    VectorSchemaRoot takeFull() throws InterruptedException {
+        while (true) {
+            checkRunning();
+            Object next = full.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            if (next == END) {
+                return null;
+            }
+            if (next != null) {
+                return (VectorSchemaRoot) next;
+            }
+        }
+    }
+
+    /** Writer (or reader, for an unused batch): returns a batch to the pool. */
+    void recycle(VectorSchemaRoot root) {
+        empty.offer(root);
+    }
+
+    /** Either side: stops the other side, which then throws from its next call. */
+    void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+    }
+
+    /** Stops both sides because the export was cancelled. */
+    void cancel() {
+        cancelled = true;
+    }
+
+    private void offer(Object item) throws InterruptedException {
+        while (!full.offer(item, POLL_MS, TimeUnit.MILLISECONDS)) {
+            checkRunning();
+        }
+    }
+
+    private void checkRunning() {
+        if (cancelled) {
+            throw new ExportCancelledException(null, "the export was cancelled", null);
+        }
+        if (failure != null) {
+            throw new PeerFailedException(failure);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ExportCancelledException(null, "the export's thread was interrupted", null);
+        }
+    }
+
+    /** Frees every batch. Call only after both sides stopped. */
+    @Override
+    public void close() {
+        for (VectorSchemaRoot root : all) {
+            root.close();
+        }
+        all.clear();
+    }
+
+    /** Thrown on one side when the other side failed; the other side's failure is the one to report. */
+    static final class PeerFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PeerFailedException(Throwable cause) {
+            super("the other side of the batch pipeline failed", cause, false, false);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.rivet.core.internal.pipeline;
+
+import io.rivet.core.internal.plan.ChunkTask;
+import io.rivet.core.internal.source.SourceErrors;
+import io.rivet.core.spi.BatchReader;
+import io.rivet.exception.ExportCancelledException;
+import io.rivet.exception.ResourceLimitException;
+import io.rivet.exception.RivetException;
+import io.rivet.exception.SinkException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Reads one chunk: the calling thread streams rows from the source into Arrow batches while a writer thread encodes
+ * them into files; a bounded pool of batches between the two keeps memory flat. Batches are sized from their measured
+ * bytes per row. On success the chunk's files are staged, not yet published; on failure nothing is left staged.
+ */
+final class ChunkWorker {
+    /** Batches per chunk: one being filled, one being written, one waiting. */
+    private static final int POOL_SIZE = 3;
+    /** Rows of the first batch, which measures bytes per row when batches are sized by memory. */
+    private static final int PROBE_ROWS = 500;
+    private static final int MIN_ROWS = 100;
+
+    private final RunContext run;
+
+    ChunkWorker(RunContext run) {
+        this.run = run;
+    }
+
+    /**
+     * Runs {@code task} on {@code connection}. With {@code ownSnapshot} the worker opens and ends its own read-only
+     * transaction and leaves throttling to the caller (to take between transactions); without it the connection is
+     * already inside the export's snapshot, and throttle pauses are taken as rows arrive.
+     */
+    ChunkOutput run(Connection connection, ChunkTask task, boolean ownSnapshot) {
+        String what = task.count() == 1 ? "reading" : "reading chunk " + (task.index() + 1) + " of " + task.count()
+                + " (" + task.range() + ")";
+        Throttle throttle = new Throttle(run.profile().throttle(), run.profile().batchRows());
+        String allocatorName = run.exportName() + "/chunk-" + task.index();
+        try (BufferAllocator allocator = run.allocator().newChildAllocator(allocatorName, 0, run.chunkMemoryLimit());
+                BatchHandoff handoff = new BatchHandoff(run.schema(), allocator, POOL_SIZE);
+                ChunkFileWriter files = run.newFileWriter(task.index())) {
+            Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
+            Throwable failure = null;
+            try {
+                if (ownSnapshot) {
+                    run.dialect().beginSnapshot(connection, run.session());
+                }
+                try {
+                    readAll(connection, task, handoff, throttle, !ownSnapshot);
+                } finally {
+                    if (ownSnapshot) {
+                        run.dialect().endSnapshot(connection);
+                    }
+                }
+            } catch (Throwable t) {
+                failure = t;
+                handoff.fail(t);
+            }
+            List<StagedFile> staged = null;
+            try {
+                staged = writer.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause;
+                } else if (cause != failure && !(cause instanceof BatchHandoff.PeerFailedException)) {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                writer.cancel(true);
+                failure = failure == null ? e : failure;
+            }
+            if (failure != null) {
+                if (staged != null) {
+                    staged.forEach(f -> f.object().abort());
+                }
+                throw translate(failure, what, files);
+            }
+            return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos());
+        }
+    }
+
+    private void readAll(Connection connection, ChunkTask task, BatchHandoff handoff, Throttle throttle,
+            boolean throttleInline) throws SQLException, InterruptedException {
+        long target = run.batchTargetBytes();
+        int maxRows = run.profile().batchRows();
+        int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
+        long widestRow = 1;
+        try (BatchReader reader = run.dialect().openReader(connection, task.sql(), run.columns())) {
+            while (true) {
+                VectorSchemaRoot root = handoff.takeEmpty();
+                int n;
+                try {
+                    n = reader.read(root, rows);
+                } catch (RuntimeException | SQLException e) {
+                    handoff.recycle(root);
+                    throw e;
+                }
+                if (n == 0) {
+                    handoff.recycle(root);
+                    break;
+                }
+                if (target > 0) {
+                    widestRow = Math.max(widestRow, bytesOf(root) / n);
+                    rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, target / widestRow));
+                }
+                handoff.publish(root);
+                run.progress().rowsRead(n);
+                throttle.rowsRead(n);
+                if (throttleInline) {
+                    throttle.pay();
+                }
+            }
+        }
+        handoff.finish();
+    }
+
+    private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,
+            InterruptedException {
+        try {
+            VectorSchemaRoot root;
+            while ((root = handoff.takeFull()) != null) {
+                try {
+                    files.write(root);
+                } finally {
+                    handoff.recycle(root);
+                }
+            }
+            List<StagedFile> staged = files.finish();
+            long bytes = 0;
+            for (StagedFile f : staged) {
+                bytes += f.bytes();
+            }
+            run.progress().bytesWritten(bytes);
+            return staged;
+        } catch (Throwable t) {
+            handoff.fail(t);
+            throw t;
+        }
+    }
+
+    private static long bytesOf(VectorSchemaRoot root) {
+        long total = 0;
+        for (FieldVector v : root.getFieldVectors()) {
+            total += v.getBufferSize();
+        }
+        return total;
+    }
+
+    private RivetException translate(Throwable t, String what, ChunkFileWriter files) {
+        if (t instanceof BatchHandoff.PeerFailedException p) {
+            t = p.getCause();
+        }
+        if (t instanceof RivetException r) {
+            return r;
+        }
+        if (t instanceof SQLException e) {
+            return SourceErrors.translate(run.exportName(), what, run.target(), e, run.dialect());
+        }
+        if (t instanceof OutOfMemoryException e) {
+            return new ResourceLimitException(run.exportName(), "Export \"" + run.exportName() + "\": " + what
+                    + " needed more than its memory share of " + run.chunkMemoryLimit() / (1024 * 1024)
+                    + " MB of Arrow memory (" + e.getMessage() + "). Lower batch_size, lower parallel, or raise the"
+                    + " engine's memoryLimit.", run.chunkMemoryLimit(), 0, e);
+        }
+        if (t instanceof IOException e) {
+            return new SinkException(run.exportName(), run.sink().location(), null, "Export \"" + run.exportName()
+                    + "\": writing a file of " + what + " to " + run.sink().location() + " failed: " + e.getMessage()
+                    + ". Check free space and permissions at the destination.", e, false);
+        }
+        if (t instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new ExportCancelledException(run.exportName(), "Export \"" + run.exportName()
+                    + "\" was cancelled while " + what + ".", t);
+        }
+        return new RivetException(run.exportName(), "Export \"" + run.exportName() + "\": " + what
+                + " failed unexpectedly: " + t, t);
+    }
+}

@@ -1,0 +1,657 @@
+package io.rivet.core.internal.pipeline;
+
+import io.rivet.ChunkInfo;
+import io.rivet.ChunkedMode;
+import io.rivet.DataSize;
+import io.rivet.Export;
+import io.rivet.ExportListener;
+import io.rivet.ExportResult;
+import io.rivet.Format;
+import io.rivet.OutputFile;
+import io.rivet.ParquetFormat;
+import io.rivet.Profile;
+import io.rivet.Quality;
+import io.rivet.Sink;
+import io.rivet.core.internal.engine.ProviderRegistry;
+import io.rivet.core.internal.manifest.Manifest;
+import io.rivet.core.internal.plan.ChunkTask;
+import io.rivet.core.internal.plan.ExportPlan;
+import io.rivet.core.internal.plan.Planner;
+import io.rivet.core.internal.source.SourceConnections;
+import io.rivet.core.internal.source.SourceErrors;
+import io.rivet.core.internal.util.Hex;
+import io.rivet.core.spi.Column;
+import io.rivet.core.spi.FormatProvider;
+import io.rivet.core.spi.SessionSettings;
+import io.rivet.exception.CheckFailedException;
+import io.rivet.exception.ExportCancelledException;
+import io.rivet.exception.RivetConfigException;
+import io.rivet.exception.RivetException;
+import io.rivet.exception.SinkException;
+import io.rivet.spi.ObjectWriter;
+import io.rivet.state.ChunkCheckpoint;
+import io.rivet.state.ChunkRun;
+import io.rivet.state.ChunkStatus;
+import io.rivet.state.CursorState;
+import io.rivet.state.FileRecord;
+import io.rivet.state.RunRecord;
+import io.rivet.state.RunStatus;
+import io.rivet.state.StateStore;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of one export, from plan to publication. Publication follows DESIGN.md section 6: data files (per chunk,
+ * all at once), then the ledger, then {@code manifest.json}, then {@code _SUCCESS}, then the cursor or checkpoint,
+ * then the run record, then the listeners. A failure before the manifest leaves no manifest: consumers, who read
+ * through it, see nothing of the failed run.
+ */
+public final class ExportRun {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
+    private static final DateTimeFormatter RUN_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    /** The share of the heap that Parquet row-group buffers of all workers may take together. */
+    private static final double WRITER_HEAP_SHARE = 0.3;
+
+    private final Export export;
+    private final String name;
+    private final boolean resumeRequested;
+    private final ProviderRegistry providers;
+    private final StateStore store;
+    private final ExportListener listener;
+    private final BufferAllocator engineAllocator;
+    private final Profile profile;
+    private final int parallelism;
+    private final List<String> warnings = new ArrayList<>();
+    private final AtomicInteger retries = new AtomicInteger();
+    private volatile boolean cancelled;
+    private volatile ExecutorService workers;
+
+    /** Prepares a run; nothing happens until {@link #execute(Sink)}. */
+    public ExportRun(Export export, boolean resume, ProviderRegistry providers, StateStore store,
+            ExportListener listener, BufferAllocator engineAllocator) {
+        this.export = export;
+        this.name = export.name();
+        this.resumeRequested = resume;
+        this.providers = providers;
+        this.store = store;
+        this.listener = listener;
+        this.engineAllocator = engineAllocator;
+        this.profile = export.effectiveProfile();
+        this.parallelism = export.mode() instanceof ChunkedMode m ? m.parallelism() : 1;
+    }
+
+    /** Asks the run to stop; its workers are interrupted and it fails with {@link ExportCancelledException}. */
+    public void cancel() {
+        cancelled = true;
+        ExecutorService w = workers;
+        if (w != null) {
+            w.shutdownNow();
+        }
+    }
+
+    /** Runs the export into {@code sink} (already resolved) and returns what it published. */
+    public ExportResult execute(Sink sink) {
+        FormatProvider formats = providers.format(export.format().name());
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        try (SourceConnections source = SourceConnections.open(export.source(), providers, parallelism + 1, name);
+                BufferAllocator runAllocator = engineAllocator.newChildAllocator(name, 0,
+                        engineAllocator.getLimit())) {
+            Planner planner = new Planner(export, source.dialect());
+            Setup setup = new Setup(sink, formats, source, planner, runAllocator, started, t0);
+            return export.mode() instanceof ChunkedMode ? runChunked(setup) : runSingle(setup);
+        }
+    }
+
+    /** Everything a run needs while it executes. */
+    private record Setup(Sink sink, FormatProvider formats, SourceConnections source, Planner planner,
+            BufferAllocator allocator, Instant started, long t0) {
+    }
+
+    // ---------------------------------------------------------------- single-snapshot modes
+
+    private ExportResult runSingle(Setup s) {
+        String runId = newRunId();
+        String prefix = name + "/" + runId + "/";
+        startRunRecord(runId, s.started);
+        listener.exportStarted(name, runId);
+        RunProgress progress = new RunProgress(name, listener);
+        AtomicLongArray nulls = null;
+        ExportPlan plan = null;
+        ExecutorService writers = newPool("writer", 1);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                checkCancelled();
+                try (Connection c = connect(s.source)) {
+                    List<StagedFile> staged;
+                    ChunkOutput out;
+                    s.source.dialect().beginSnapshot(c, session());
+                    try {
+                        List<Column> columns = describe(c, s);
+                        plan = s.planner.plan(c, columns, store.cursor(name).orElse(null));
+                        progress.planned(1, plan.estimatedRows());
+                        RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+                        out = new ChunkWorker(ctx).run(c, plan.tasks().get(0), false);
+                        staged = out.files();
+                    } finally {
+                        endQuietly(s, c);
+                    }
+                    publishChunk(s.sink, runId, prefix, 0, staged);
+                    nulls = new AtomicLongArray(out.nullCounts());
+                    break;
+                } catch (SQLException e) {
+                    RivetException r = SourceErrors.translate(name, "reading", s.planner.target(), e,
+                            s.source.dialect());
+                    if (!retry(r, attempt, null)) {
+                        throw r;
+                    }
+                } catch (RivetException e) {
+                    if (!retry(e, attempt, null)) {
+                        throw e;
+                    }
+                }
+            }
+            return finish(s, runId, prefix, plan, nulls, false, 1);
+        } catch (RivetException e) {
+            failRun(runId, s.started, e);
+            throw e;
+        } finally {
+            writers.shutdownNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- chunked mode
+
+    private ExportResult runChunked(Setup s) {
+        Optional<ChunkRun> unfinished = store.unfinishedChunkRun(name);
+        boolean resuming = resumeRequested && unfinished.isPresent();
+        if (!resumeRequested && unfinished.isPresent()) {
+            abandon(unfinished.get());
+        }
+        String runId = resuming ? unfinished.get().runId() : newRunId();
+        String prefix = name + "/" + runId + "/";
+        startRunRecord(runId, s.started);
+        listener.exportStarted(name, runId);
+        RunProgress progress = new RunProgress(name, listener);
+        ExecutorService writers = newPool("writer", parallelism);
+        try {
+            ExportPlan plan = planChunks(s);
+            List<ChunkTask> tasks;
+            if (resuming) {
+                ChunkRun previous = unfinished.get();
+                if (!previous.planFingerprint().equals(plan.fingerprint())) {
+                    throw new RivetConfigException(name, "Export \"" + name + "\": its query, chunk column or chunk"
+                            + " size changed since run " + runId + " failed, so that run cannot be resumed. Run"
+                            + " without --resume to start a new run.", null);
+                }
+                int cleaned = s.sink.cleanStaging(prefix);
+                if (cleaned > 0) {
+                    LOG.info("{}: removed {} unfinished staged files of run {}", name, cleaned, runId);
+                }
+                String keyColumn = plan.modeDetails().get("chunk_column");
+                tasks = new ArrayList<>();
+                for (ChunkCheckpoint cp : previous.chunks()) {
+                    if (cp.status() != ChunkStatus.DONE) {
+                        tasks.add(s.planner.chunkTask(keyColumn, cp.index(), previous.chunks().size(),
+                                cp.lowerBound(), cp.upperBound()));
+                    }
+                }
+                LOG.info("{}: resuming run {} with {} of {} chunks left", name, runId, tasks.size(),
+                        previous.chunks().size());
+            } else {
+                tasks = plan.tasks();
+                List<ChunkCheckpoint> checkpoints = new ArrayList<>();
+                for (ChunkTask t : tasks) {
+                    checkpoints.add(new ChunkCheckpoint(t.index(), t.lowerBound(), t.upperBound(),
+                            ChunkStatus.PENDING, 0, 0, 0, null));
+                }
+                store.startChunkRun(new ChunkRun(name, runId, plan.fingerprint(), checkpoints));
+            }
+            int total = resuming ? unfinished.get().chunks().size() : tasks.size();
+            progress.planned(total, plan.estimatedRows());
+            AtomicLongArray nulls = new AtomicLongArray(plan.columns().size());
+            RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+            runTasks(s, ctx, runId, tasks, nulls);
+            ExportResult result = finish(s, runId, prefix, plan, nulls, resuming, total);
+            store.closeChunkRun(name, runId, true);
+            return result;
+        } catch (RivetException e) {
+            failRun(runId, s.started, e);
+            throw e;
+        } finally {
+            writers.shutdownNow();
+        }
+    }
+
+    private ExportPlan planChunks(Setup s) {
+        for (int attempt = 1; ; attempt++) {
+            checkCancelled();
+            try (Connection c = connect(s.source)) {
+                s.source.dialect().beginSnapshot(c, session());
+                try {
+                    return s.planner.plan(c, describe(c, s), null);
+                } finally {
+                    endQuietly(s, c);
+                }
+            } catch (SQLException e) {
+                RivetException r = SourceErrors.translate(name, "planning", s.planner.target(), e,
+                        s.source.dialect());
+                if (!retry(r, attempt, null)) {
+                    throw r;
+                }
+            } catch (RivetException e) {
+                if (!retry(e, attempt, null)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void runTasks(Setup s, RunContext ctx, String runId, List<ChunkTask> tasks, AtomicLongArray nulls) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = newPool("worker", Math.min(parallelism, tasks.size()));
+        workers = pool;
+        List<Future<?>> futures = new ArrayList<>();
+        try {
+            for (ChunkTask task : tasks) {
+                futures.add(pool.submit(() -> runChunk(s, ctx, runId, task, nulls)));
+            }
+            RivetException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    RivetException r = asRivet(e.getCause());
+                    if (first == null) {
+                        first = r;
+                        // Stop the other chunks: the run has failed and will be resumed from its checkpoints.
+                        futures.forEach(other -> other.cancel(true));
+                    } else if (!(r instanceof ExportCancelledException)) {
+                        first.addSuppressed(r);
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    // cancelled after the first failure
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    futures.forEach(other -> other.cancel(true));
+                    throw new ExportCancelledException(name, "Export \"" + name + "\" was interrupted.", e);
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+            checkCancelled();
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers = null;
+        }
+    }
+
+    private void runChunk(Setup s, RunContext ctx, String runId, ChunkTask task, AtomicLongArray nulls) {
+        ChunkInfo info = new ChunkInfo(name, runId, task.index(), task.count(), task.range());
+        for (int attempt = 1; ; attempt++) {
+            checkCancelled();
+            checkpoint(runId, task, ChunkStatus.RUNNING, 0, 0, attempt, null);
+            listener.chunkStarted(info);
+            try {
+                ChunkOutput out;
+                try (Connection c = connect(s.source)) {
+                    out = new ChunkWorker(ctx).run(c, task, true);
+                } catch (SQLException e) {
+                    throw SourceErrors.translate(name, "connecting for chunk " + (task.index() + 1),
+                            s.planner.target(), e, s.source.dialect());
+                }
+                long bytes = publishChunk(s.sink, runId, ctx.prefix(), task.index(), out.files());
+                for (int i = 0; i < out.nullCounts().length; i++) {
+                    nulls.addAndGet(i, out.nullCounts()[i]);
+                }
+                checkpoint(runId, task, ChunkStatus.DONE, out.rows(), bytes, attempt, null);
+                listener.chunkFinished(info, out.rows(), bytes);
+                ctx.progress().chunkDone();
+                // The pause is taken here, after the chunk's transaction ended and its connection went back.
+                sleepNanos(out.throttleDebtNanos());
+                return;
+            } catch (RivetException e) {
+                checkpoint(runId, task, ChunkStatus.FAILED, 0, 0, attempt, e.getMessage());
+                listener.chunkFailed(info, e);
+                if (!retry(e, attempt, info)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void checkpoint(String runId, ChunkTask task, ChunkStatus status, long rows, long bytes, int attempt,
+            String error) {
+        store.updateChunk(name, runId, new ChunkCheckpoint(task.index(), task.lowerBound(), task.upperBound(), status,
+                rows, bytes, attempt, error));
+    }
+
+    private void abandon(ChunkRun run) {
+        store.closeChunkRun(name, run.runId(), false);
+        for (RunRecord r : store.runs(name, 50)) {
+            if (r.runId().equals(run.runId())) {
+                store.recordRun(new RunRecord(r.runId(), name, RunStatus.ABANDONED, r.mode(), r.startedAt(),
+                        r.finishedAt(), r.rows(), r.bytes(), r.files(), r.retries(), r.error()));
+            }
+        }
+        String w = "run " + run.runId() + " of export " + name + " did not finish and was abandoned; a new run"
+                + " starts. Use resume (CLI: --resume) to continue a failed run instead.";
+        LOG.warn("{}: {}", name, w);
+        warnings.add(w);
+    }
+
+    // ---------------------------------------------------------------- publication
+
+    /** Publishes a chunk's staged files, drops files an earlier attempt left beyond them, and records the ledger. */
+    private long publishChunk(Sink sink, String runId, String prefix, int chunk, List<StagedFile> staged) {
+        List<FileRecord> records = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        long bytes = 0;
+        int committed = 0;
+        try {
+            for (StagedFile f : staged) {
+                f.object().commit();
+                committed++;
+                keys.add(f.key());
+                bytes += f.bytes();
+                records.add(new FileRecord(runId, chunk, f.key(), f.rows(), f.bytes(), f.sha256(), Instant.now()));
+            }
+        } catch (RuntimeException e) {
+            for (int i = committed; i < staged.size(); i++) {
+                staged.get(i).object().abort();
+            }
+            throw e;
+        }
+        for (String key : sink.list(ChunkFileWriter.chunkPrefix(prefix, chunk))) {
+            if (!keys.contains(key)) {
+                sink.delete(key);
+            }
+        }
+        store.recordFiles(name, runId, chunk, records);
+        for (FileRecord r : records) {
+            listener.fileCommitted(name, OutputFile.of(r.key(), chunk, r.rows(), r.bytes(), r.sha256()));
+        }
+        return bytes;
+    }
+
+    private ExportResult finish(Setup s, String runId, String prefix, ExportPlan plan, AtomicLongArray nulls,
+            boolean resumed, int chunks) {
+        List<FileRecord> files = store.files(name, runId);
+        long rows = files.stream().mapToLong(FileRecord::rows).sum();
+        if (rows == 0 && export.skipEmpty()) {
+            checkQuality(0, plan.columns(), nulls);
+            for (FileRecord f : files) {
+                s.sink.delete(f.key());
+            }
+            store.recordFiles(name, runId, 0, List.of());
+            return succeed(s, runId, null, List.of(), RunStatus.SKIPPED, resumed, chunks);
+        }
+        if (files.isEmpty()) {
+            files = List.of(writeEmptyFile(s, runId, prefix, plan.columns()));
+        }
+        checkQuality(rows, plan.columns(), nulls);
+        String manifestKey = prefix + Manifest.FILE_NAME;
+        String manifest = Manifest.render(name, runId, export.mode().name(), export.source().toString(),
+                export.format().name(), export.format() instanceof ParquetFormat p
+                        ? p.compression().name().toLowerCase(Locale.ROOT) : "none",
+                s.started, Instant.now(), plan.columns(), files, plan.modeDetails(), s.sink.location(), prefix);
+        writeSmallObject(s.sink, manifestKey, manifest);
+        writeSmallObject(s.sink, prefix + Manifest.SUCCESS_FILE_NAME, "sha256:" + Hex.sha256(manifest) + "\n");
+        if (plan.nextCursor() != null) {
+            CursorState c = plan.nextCursor();
+            store.saveCursor(name, new CursorState(c.value(), c.tieBreakerValue(), runId, Instant.now()));
+        }
+        return succeed(s, runId, manifestKey, files, RunStatus.SUCCEEDED, resumed, chunks);
+    }
+
+    private ExportResult succeed(Setup s, String runId, String manifestKey, List<FileRecord> files, RunStatus status,
+            boolean resumed, int chunks) {
+        long rows = 0;
+        long bytes = 0;
+        List<OutputFile> out = new ArrayList<>();
+        for (FileRecord f : files) {
+            rows += f.rows();
+            bytes += f.bytes();
+            out.add(OutputFile.of(f.key(), f.chunk(), f.rows(), f.bytes(), f.sha256()));
+        }
+        Instant finished = Instant.now();
+        store.recordRun(new RunRecord(runId, name, status, export.mode().name(), s.started, finished, rows, bytes,
+                files.size(), retries.get(), null));
+        ExportResult result = ExportResult.builder().exportName(name).runId(runId).status(status).rows(rows)
+                .bytes(bytes).files(out).duration(Duration.ofNanos(System.nanoTime() - s.t0)).warnings(warnings)
+                .manifestKey(manifestKey).chunks(chunks).resumed(resumed).retries(retries.get()).build();
+        LOG.info("{}: {} {} rows in {} files ({} bytes) in {} ms, run {}", name, status.name().toLowerCase(Locale.ROOT),
+                rows, files.size(), bytes, result.duration().toMillis(), runId);
+        listener.exportFinished(result);
+        return result;
+    }
+
+    private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {
+        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0);
+        List<StagedFile> staged;
+        try (writer) {
+            writer.writeEmptyFile();
+            staged = writer.finish();
+        } catch (IOException e) {
+            throw new SinkException(name, s.sink.location(), prefix, "Export \"" + name + "\": writing the empty"
+                    + " result file failed: " + e.getMessage(), e, false);
+        }
+        publishChunk(s.sink, runId, prefix, 0, staged);
+        return store.files(name, runId).get(0);
+    }
+
+    private void writeSmallObject(Sink sink, String key, String content) {
+        try (ObjectWriter w = sink.open(key)) {
+            OutputStream out = w.stream();
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            w.commit();
+        } catch (IOException e) {
+            throw new SinkException(name, sink.location(), key, "Export \"" + name + "\": writing " + key + " to "
+                    + sink.location() + " failed: " + e.getMessage(), e, false);
+        }
+    }
+
+    private void checkQuality(long rows, List<Column> columns, AtomicLongArray nulls) {
+        Quality q = export.quality();
+        if (q.isEmpty()) {
+            return;
+        }
+        if (q.rowCountMin() != null && rows < q.rowCountMin()) {
+            throw new CheckFailedException(name, "row_count_min", ">= " + q.rowCountMin(), Long.toString(rows),
+                    "Export \"" + name + "\": quality gate row_count_min failed: " + rows + " rows written, at least "
+                            + q.rowCountMin() + " required. Nothing was published.");
+        }
+        if (q.rowCountMax() != null && rows > q.rowCountMax()) {
+            throw new CheckFailedException(name, "row_count_max", "<= " + q.rowCountMax(), Long.toString(rows),
+                    "Export \"" + name + "\": quality gate row_count_max failed: " + rows + " rows written, at most "
+                            + q.rowCountMax() + " allowed. Nothing was published.");
+        }
+        for (Map.Entry<String, Double> gate : q.nullRatioMax().entrySet()) {
+            int index = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).name().equalsIgnoreCase(gate.getKey())) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                throw new RivetConfigException(name, "Export \"" + name + "\": quality null_ratio_max names column \""
+                        + gate.getKey() + "\", which the export does not have.", null);
+            }
+            double ratio = rows == 0 ? 0 : (double) nulls.get(index) / rows;
+            if (ratio > gate.getValue()) {
+                throw new CheckFailedException(name, "null_ratio_max", gate.getKey() + " <= " + gate.getValue(),
+                        String.format(Locale.ROOT, "%.4f", ratio), "Export \"" + name + "\": quality gate"
+                                + " null_ratio_max failed for column " + gate.getKey() + ": "
+                                + String.format(Locale.ROOT, "%.4f", ratio) + " of rows are NULL, at most "
+                                + gate.getValue() + " allowed. Nothing was published.");
+            }
+        }
+        if (!q.uniqueColumns().isEmpty()) {
+            throw new RivetConfigException(name, "Export \"" + name + "\": quality unique_columns is not supported by"
+                    + " this version of Rivet; remove it from the export.", null);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private RunContext context(Setup s, String prefix, List<Column> columns, ExecutorService writers,
+            RunProgress progress) {
+        long runLimit = s.allocator.getLimit();
+        long chunkLimit = runLimit / Math.max(1, parallelism);
+        DataSize target = profile.batchMemory();
+        // Three batches per chunk live at once; keep them well inside the chunk's share.
+        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / 4);
+        long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
+        return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
+                Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
+                batchTarget, writers, progress);
+    }
+
+    /**
+     * The format as written: Parquet row groups are buffered on the heap, one per worker, so their size is capped by a
+     * share of the heap, and by maxFileSize so that rolling stays fine-grained.
+     */
+    private Format effectiveFormat() {
+        if (!(export.format() instanceof ParquetFormat p)) {
+            return export.format();
+        }
+        long rowGroup = p.rowGroupSize().toBytes();
+        long heapShare = (long) (Runtime.getRuntime().maxMemory() * WRITER_HEAP_SHARE / parallelism);
+        rowGroup = Math.min(rowGroup, heapShare);
+        if (export.maxFileSize() != null) {
+            rowGroup = Math.min(rowGroup, export.maxFileSize().toBytes());
+        }
+        rowGroup = Math.max(rowGroup, 1024 * 1024);
+        return rowGroup == p.rowGroupSize().toBytes() ? p : p.withRowGroupSize(DataSize.ofBytes(rowGroup));
+    }
+
+    private SessionSettings session() {
+        return new SessionSettings(profile.statementTimeout(), profile.lockTimeout());
+    }
+
+    private List<Column> describe(Connection c, Setup s) throws SQLException {
+        List<Column> columns = s.source.dialect().describe(c, s.planner.baseSql(), name);
+        s.formats.check(columns, name);
+        return columns;
+    }
+
+    private Connection connect(SourceConnections source) throws SQLException {
+        return source.open();
+    }
+
+    private void endQuietly(Setup s, Connection c) {
+        try {
+            s.source.dialect().endSnapshot(c);
+        } catch (SQLException e) {
+            LOG.debug("{}: ending the snapshot failed: {}", name, e.toString());
+        }
+    }
+
+    /** Decides whether to retry after {@code e} on attempt {@code attempt}, sleeping the backoff if so. */
+    private boolean retry(RivetException e, int attempt, ChunkInfo chunk) {
+        if (!e.retryable() || e instanceof ExportCancelledException || cancelled || attempt > profile.maxRetries()) {
+            return false;
+        }
+        Duration delay = Backoff.delay(profile.retryBackoff(), attempt);
+        retries.incrementAndGet();
+        LOG.warn("{}: {} failed (attempt {} of {}), retrying in {} ms: {}", name,
+                chunk == null ? "the read" : "chunk " + (chunk.index() + 1), attempt, profile.maxRetries() + 1,
+                delay.toMillis(), e.getMessage());
+        sleepNanos(delay.toNanos());
+        return true;
+    }
+
+    private void sleepNanos(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExportCancelledException(name, "Export \"" + name + "\" was interrupted.", e);
+        }
+    }
+
+    private void checkCancelled() {
+        if (cancelled || Thread.currentThread().isInterrupted()) {
+            throw new ExportCancelledException(name, "Export \"" + name + "\" was cancelled.", null);
+        }
+    }
+
+    private RivetException asRivet(Throwable t) {
+        if (t instanceof RivetException r) {
+            return r;
+        }
+        return new RivetException(name, "Export \"" + name + "\" failed unexpectedly: " + t, t);
+    }
+
+    private void startRunRecord(String runId, Instant started) {
+        store.recordRun(new RunRecord(runId, name, RunStatus.RUNNING, export.mode().name(), started, null, 0, 0, 0,
+                0, null));
+    }
+
+    private void failRun(String runId, Instant started, RivetException e) {
+        try {
+            List<FileRecord> files = store.files(name, runId);
+            store.recordRun(new RunRecord(runId, name, RunStatus.FAILED, export.mode().name(), started, Instant.now(),
+                    files.stream().mapToLong(FileRecord::rows).sum(), files.stream().mapToLong(FileRecord::bytes).sum(),
+                    files.size(), retries.get(), e.getMessage()));
+        } catch (RuntimeException recordFailure) {
+            e.addSuppressed(recordFailure);
+        }
+        LOG.warn("{}: failed (run {}): {}", name, runId, e.getMessage());
+        listener.exportFailed(name, runId, e);
+    }
+
+    private ExecutorService newPool(String role, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "rivet-" + name + "-" + role + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newFixedThreadPool(Math.max(1, threads), factory);
+    }
+
+    private static String newRunId() {
+        return RUN_ID_TIME.format(Instant.now()) + "-" + String.format("%06x",
+                ThreadLocalRandom.current().nextInt(1 << 24));
+    }
+}

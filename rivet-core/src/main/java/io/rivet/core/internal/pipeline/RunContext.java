@@ -1,0 +1,27 @@
+package io.rivet.core.internal.pipeline;
+
+import io.rivet.Format;
+import io.rivet.Profile;
+import io.rivet.Sink;
+import io.rivet.core.spi.Column;
+import io.rivet.core.spi.Dialect;
+import io.rivet.core.spi.FormatProvider;
+import io.rivet.core.spi.SessionSettings;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The fixed facts of one export run that every chunk worker shares. Immutable apart from the thread-safe progress
+ * counter.
+ */
+record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
+        Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
+        long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
+        ExecutorService writers, RunProgress progress) {
+
+    ChunkFileWriter newFileWriter(int chunk) {
+        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize);
+    }
+}
