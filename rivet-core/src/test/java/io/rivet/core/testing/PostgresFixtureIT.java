@@ -9,7 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-class TestDatabasesIT {
+class PostgresFixtureIT {
 
     @Test
     void createDatabase_isFreshUsableAndDroppedOnClose() throws Exception {
