@@ -424,6 +424,35 @@ class PostgresDialectIT {
     }
 
     @Test
+    void extensionEnumAndSchemaQualifiedTypes_areMappedAndRead() throws SQLException {
+        db.execute("CREATE SCHEMA IF NOT EXISTS ext", "CREATE EXTENSION IF NOT EXISTS citext SCHEMA ext",
+                "DROP TYPE IF EXISTS ext.color", "CREATE TYPE ext.color AS ENUM ('red', 'grün')");
+        String sql = "SELECT 'AbC'::ext.citext AS ci, ARRAY['x'::ext.citext, NULL] AS cis, 'grün'::ext.color AS col,"
+                + " ARRAY['red'::ext.color] AS cols";
+        try (Connection c = db.connect()) {
+            dialect.beginSnapshot(c, SETTINGS);
+            List<Column> columns = dialect.describe(c, sql, "x");
+            assertEquals(List.of(ColumnType.STRING, ColumnType.list(ColumnType.STRING), ColumnType.STRING,
+                    ColumnType.list(ColumnType.STRING)), columns.stream().map(Column::type).toList());
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                    BatchReader reader = dialect.openReader(c, sql, columns)) {
+                assertEquals(1, reader.read(root, 10));
+                assertEquals(hex("AbC".getBytes()), actualValue(root.getVector(0), 0, columns.get(0).type()));
+                assertEquals(java.util.Arrays.asList(hex("x".getBytes()), null),
+                        actualValue(root.getVector(1), 0, columns.get(1).type()));
+                assertEquals(hex("grün".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        actualValue(root.getVector(2), 0, columns.get(2).type()));
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT "
+                    + dialect.literal("grün", columns.get(2)) + " = 'grün'::ext.color")) {
+                assertTrue(rs.next());
+                assertTrue(rs.getBoolean(1));
+            }
+            dialect.endSnapshot(c);
+        }
+    }
+
+    @Test
     void arrayWithLowerBounds_isReadAsOneDimension() throws SQLException {
         String sql = "SELECT '[0:2]={7,NULL,9}'::int[] AS a";
         try (Connection c = db.connect()) {
