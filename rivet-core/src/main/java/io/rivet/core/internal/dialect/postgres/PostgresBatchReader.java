@@ -1,0 +1,142 @@
+package io.rivet.core.internal.dialect.postgres;
+
+import io.rivet.core.spi.BatchReader;
+import io.rivet.core.spi.Column;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.postgresql.PGResultSetMetaData;
+
+/**
+ * Reads a query through a server-side cursor: {@code DECLARE rivet_<n> NO SCROLL CURSOR FOR <query>} once, then one
+ * {@code FETCH FORWARD <maxRows>} per {@link #read}. Each FETCH is its own short statement, so statement_timeout
+ * bounds one batch, not the whole export, and memory is bounded by one batch.
+ *
+ * <p>FETCH runs on a plain {@link Statement}, which pgjdbc never switches to binary transfer (a PreparedStatement
+ * does after five executions), so every value arrives as PostgreSQL's text rendering and is parsed from the driver's
+ * own byte array ({@link ValueWriter}, {@link PgText}) with no per-row objects for integers, dates, timestamps,
+ * UUIDs, booleans, text and small decimals.
+ *
+ * <p>Used by one thread; not thread-safe. {@link #close()} closes the cursor and the statement, never the
+ * transaction or the connection.
+ */
+final class PostgresBatchReader implements BatchReader {
+
+    private static final AtomicLong CURSORS = new AtomicLong();
+
+    private final Statement statement;
+    private final String cursor;
+    private final ValueWriter[] writers;
+    private boolean exhausted;
+    private boolean closed;
+
+    private PostgresBatchReader(Statement statement, String cursor, ValueWriter[] writers) {
+        this.statement = statement;
+        this.cursor = cursor;
+        this.writers = writers;
+    }
+
+    /** Declares the cursor inside the connection's open transaction. */
+    static PostgresBatchReader open(Connection connection, String selectSql, List<Column> columns)
+            throws SQLException {
+        PgText text = new PgText();
+        ValueWriter[] writers = new ValueWriter[columns.size()];
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = ValueWriter.forColumn(columns.get(i), text);
+        }
+        String cursor = "rivet_" + CURSORS.incrementAndGet();
+        Statement statement = connection.createStatement();
+        try {
+            // The query is SQL, not JDBC: no {fn ...} escape rewriting.
+            statement.setEscapeProcessing(false);
+            statement.execute("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + PostgresDialect.stripTerminator(selectSql));
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
+        return new PostgresBatchReader(statement, cursor, writers);
+    }
+
+    @Override
+    public int read(VectorSchemaRoot root, int maxRows) throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("reader for cursor " + cursor + " is closed");
+        }
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be at least 1 but was " + maxRows);
+        }
+        if (root.getFieldVectors().size() != writers.length) {
+            throw new IllegalArgumentException("root has " + root.getFieldVectors().size() + " vectors but the query "
+                    + writers.length + " columns");
+        }
+        for (int c = 0; c < writers.length; c++) {
+            FieldVector v = root.getVector(c);
+            if (v.getValueCapacity() == 0) {
+                v.allocateNew();
+            } else {
+                v.reset();
+            }
+            writers[c].bind(v);
+        }
+        int row = 0;
+        if (!exhausted) {
+            try (ResultSet rs = statement.executeQuery("FETCH FORWARD " + maxRows + " FROM " + cursor)) {
+                checkTextFormat(rs);
+                while (rs.next()) {
+                    for (int c = 0; c < writers.length; c++) {
+                        byte[] value = rs.getBytes(c + 1);
+                        if (value == null) {
+                            writers[c].setNull(row);
+                        } else {
+                            writers[c].set(row, value, 0, value.length);
+                        }
+                    }
+                    row++;
+                }
+            }
+            exhausted = row < maxRows;
+        }
+        root.setRowCount(row);
+        return row;
+    }
+
+    private void checkTextFormat(ResultSet rs) throws SQLException {
+        java.sql.ResultSetMetaData meta = rs.getMetaData();
+        PGResultSetMetaData md = meta.unwrap(PGResultSetMetaData.class);
+        if (meta.getColumnCount() != writers.length) {
+            throw new IllegalStateException("cursor " + cursor + " returned " + meta.getColumnCount()
+                    + " columns but " + writers.length + " were described");
+        }
+        for (int c = 1; c <= writers.length; c++) {
+            if (md.getFormat(c) != 0) {
+                // Only forceBinary=true makes pgjdbc do this for a plain Statement.
+                throw new SQLException("Column \"" + writers[c - 1].column + "\" arrived in binary format; Rivet reads"
+                        + " PostgreSQL's text format. Remove forceBinary from the JDBC URL.", "0A000");
+            }
+        }
+    }
+
+    /**
+     * Closes the cursor and its statement. In a failed transaction (SQLSTATE 25P02) the cursor is already unusable
+     * and goes away with the rollback, so that case is not an error. Safe to call twice.
+     */
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (statement) {
+            statement.execute("CLOSE " + cursor);
+        } catch (SQLException e) {
+            if (!"25P02".equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+}
