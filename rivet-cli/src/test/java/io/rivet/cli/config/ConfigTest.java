@@ -338,6 +338,26 @@ class ConfigTest {
         assertEquals(sub.resolve("out").toUri(), ((UriSink) c.exports().get(0).sink()).uri());
     }
 
+    @Test
+    void the_shipped_example_is_valid() throws IOException {
+        String example;
+        try (var in = ConfigTest.class.getResourceAsStream("/rivet.example.yaml")) {
+            example = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.createDirectories(dir.resolve("sql"));
+        Files.writeString(dir.resolve("sql/events.sql"), "select * from events");
+        RivetConfig c = ConfigLoader.parse(example, "rivet.example.yaml", dir.resolve("rivet.yaml"),
+                Map.of("DATABASE_URL", "postgresql://reader:pw@db:5432/shop", "SLACK_WEBHOOK_URL", "https://x"));
+        assertEquals(List.of("countries", "events", "orders", "recent_sessions"),
+                c.exports().stream().map(Export::name).toList());
+        assertEquals(List.of("full", "incremental", "chunked", "time_window"),
+                c.exports().stream().map(e -> e.mode().name()).toList());
+        assertEquals(URI.create("s3://my-data-lake/raw/shop"), ((UriSink) c.exports().get(1).sink()).uri());
+        assertEquals(Profile.SAFE, c.exports().get(1).effectiveProfile());
+        assertEquals(20_000, c.exports().get(2).effectiveProfile().batchRows());
+        assertEquals(Set.of("failure", "schema_change"), c.slack().orElseThrow().on());
+    }
+
     // ---- unknown keys ----
 
     @Test
