@@ -180,9 +180,8 @@ public final class ConfigLoader {
         String variable = s.requiredString("webhook_url_env",
                 "the environment variable holding the Slack webhook URL");
         if (variable != null && env.get(variable) == null) {
-            problems.add(s.pathOf("webhook_url_env") + " names the environment variable " + variable
-                    + ", which is not set; export it before running, e.g. export " + variable
-                    + "=https://hooks.slack.com/services/...");
+            problems.add(SourceParser.unsetVariable(s.pathOf("webhook_url_env"), variable,
+                    "https://hooks.slack.com/services/..."));
         }
         Set<String> on = new LinkedHashSet<>();
         List<String> events = s.has("on") ? s.stringList("on") : List.of("failure");

@@ -64,9 +64,8 @@ final class SourceParser {
             if (variable != null) {
                 url = env.get(variable);
                 if (url == null || url.isBlank()) {
-                    problems.add(s.pathOf("url_env") + " names the environment variable " + variable
-                            + ", which is not set; export it before running, e.g. export " + variable
-                            + "=postgresql://user:password@host:5432/db");
+                    problems.add(unsetVariable(s.pathOf("url_env"), variable,
+                            "postgresql://user:password@host:5432/db"));
                     url = null;
                 } else {
                     dialect = checkScheme(url.trim(), dialect, "the URL in " + variable, problems);
@@ -84,8 +83,7 @@ final class SourceParser {
             if (variable != null) {
                 password = env.get(variable);
                 if (password == null) {
-                    problems.add(s.pathOf("password_env") + " names the environment variable " + variable
-                            + ", which is not set; export it before running, e.g. export " + variable + "=...");
+                    problems.add(unsetVariable(s.pathOf("password_env"), variable, "..."));
                 }
             }
         }
@@ -111,6 +109,20 @@ final class SourceParser {
     /** Whether a URL carries a password inline, as {@code user:secret@} or a {@code password=} parameter. */
     static boolean hasInlinePassword(String url) {
         return INLINE_PASSWORD.matcher(url).matches() || PASSWORD_PARAM.matcher(url).matches();
+    }
+
+    /**
+     * The message for a {@code *_env} key whose variable is not set. A conventional name (upper case, digits, '_') is
+     * shown; any other is withheld, because a user who misread the key may have written the secret itself there.
+     */
+    static String unsetVariable(String path, String variable, String example) {
+        if (variable.matches("[A-Z_][A-Z0-9_]*")) {
+            return path + " names the environment variable " + variable + ", which is not set; export it before"
+                    + " running, e.g. export " + variable + "=" + example;
+        }
+        return path + " names an environment variable that is not set (its name is not shown because it is not"
+                + " in upper case and may be a secret written by mistake); " + path.substring(path.lastIndexOf('.') + 1)
+                + " takes the NAME of a variable, e.g. SHOP_DB_PASSWORD";
     }
 
     private static String envName(YamlObject s, String key) {

@@ -502,6 +502,23 @@ class ConfigTest {
     }
 
     @Test
+    void a_variable_name_that_may_be_a_secret_is_not_echoed() {
+        ConfigException e = fail("""
+                source: {type: postgres, host: db, database: shop, password_env: hunter2pw}
+                exports:
+                  - {name: a, table: t, format: parquet, destination: {type: local, path: out}}
+                """);
+        assertOnly(e, "rivet.yaml: source.password_env names an environment variable that is not set (its name is"
+                + " not shown because it is not in upper case and may be a secret written by mistake); password_env"
+                + " takes the NAME of a variable, e.g. SHOP_DB_PASSWORD");
+        assertFalse(e.getMessage().contains("hunter2"));
+        ConfigException notAName = fail("source: {url_env: \"postgresql://u:hunter2@db/x\"}\nexports:\n"
+                + "  - {name: a, table: t, format: parquet, destination: {type: local, path: out}}\n");
+        assertFalse(notAName.getMessage().contains("hunter2"), notAName.getMessage());
+        assertTrue(notAName.getMessage().contains("source.url_env must name an environment variable"));
+    }
+
+    @Test
     void slack_webhook_inline_is_rejected_and_its_variable_must_be_set() {
         ConfigException e = fail(withExport("") + """
                 notifications:
