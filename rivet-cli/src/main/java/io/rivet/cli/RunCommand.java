@@ -63,29 +63,52 @@ final class RunCommand implements Callable<Integer> {
         }
 
         List<String> summary = new ArrayList<>();
-        int exit = ExitCodes.OK;
+        int exit;
         ProgressListener progress = new ProgressListener(err, cli.terminal());
         try (Rivet rivet = Rivet.builder()
                 .stateDirectory(config.directory().resolve(".rivet"))
                 .addListener(progress)
                 .build()) {
-            for (Export export : exports) {
-                try {
-                    ExportResult result = resume ? rivet.resume(export) : rivet.run(export);
-                    result.warnings().forEach(w -> err.println("warning: " + export.name() + ": " + w));
-                    summary.add(success(export, result));
-                } catch (RuntimeException failure) {
-                    int code = ExitCodes.of(failure);
-                    exit = ExitCodes.mostSevere(exit, code);
-                    reportFailure(export, failure);
-                    summary.add(export.name() + ": FAILED (exit " + code + ")");
-                }
+            // On Ctrl-C or SIGTERM, cancel running exports so that their staged files are aborted, not left behind.
+            // close() may be called more than once, so the hook and try-with-resources may both call it.
+            Thread hook = new Thread(rivet::close, "rivet-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                exit = runAll(rivet, exports, summary);
+            } finally {
+                removeHook(hook);
             }
         }
         for (String line : summary) {
             out.println(line);
         }
         return exit;
+    }
+
+    private int runAll(Rivet rivet, List<Export> exports, List<String> summary) {
+        PrintWriter err = cli.err();
+        int exit = ExitCodes.OK;
+        for (Export export : exports) {
+            try {
+                ExportResult result = resume ? rivet.resume(export) : rivet.run(export);
+                result.warnings().forEach(w -> err.println("warning: " + export.name() + ": " + w));
+                summary.add(success(export, result));
+            } catch (RuntimeException failure) {
+                int code = ExitCodes.of(failure);
+                exit = ExitCodes.mostSevere(exit, code);
+                reportFailure(export, failure);
+                summary.add(export.name() + ": FAILED (exit " + code + ")");
+            }
+        }
+        return exit;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting and the hook is running; nothing to undo.
+        }
     }
 
     /** The exports chosen with {@code -e}, in file order; an unknown name is a usage error listing the known ones. */
