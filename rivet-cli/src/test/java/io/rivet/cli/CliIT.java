@@ -1,0 +1,218 @@
+package io.rivet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the CLI in-process against the local PostgreSQL (127.0.0.1:5432, user postgres, trust auth) in a database of
+ * its own, and reads every output back with DuckDB. The configuration-error tests need no engine; the export tests
+ * need rivet-core's engine and fail until it exists.
+ */
+class CliIT {
+    private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+    private static final String DATABASE = "rivet_cli_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + DATABASE);
+        }
+        try (Connection c = DriverManager.getConnection(dbUrl()); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, customer text, amount numeric(10,2),"
+                    + " created_at timestamptz)");
+            s.execute("INSERT INTO public.orders VALUES"
+                    + " (1, 'ada', 10.50, '2024-01-01 10:00:00+00'),"
+                    + " (2, NULL, 0.01, '2024-01-02 11:30:00+00'),"
+                    + " (3, 'grace', 99999.99, NULL)");
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+        }
+    }
+
+    private static String dbUrl() {
+        return "jdbc:postgresql://127.0.0.1:5432/" + DATABASE + "?user=postgres";
+    }
+
+    private int rivet(Map<String, String> env, String... args) {
+        return new RivetCli(new PrintWriter(out), new PrintWriter(err), env, false).execute(args);
+    }
+
+    private Path config(String exports) throws IOException {
+        Path file = dir.resolve("rivet.yaml");
+        Files.writeString(file, """
+                source:
+                  type: postgres
+                  host: 127.0.0.1
+                  port: 5432
+                  user: postgres
+                  database: %s
+                exports:
+                """.formatted(DATABASE) + exports.indent(2));
+        return file;
+    }
+
+    private static long duckLong(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            assertTrue(rs.next(), sql);
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<Path> files(Path root, String suffix) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    // ---- configuration errors: no engine needed ----
+
+    @Test
+    void unknown_key_exits_1_with_did_you_mean_and_writes_nothing() throws IOException {
+        Path file = config("""
+                - name: orders
+                  table: public.orders
+                  mode: chunked
+                  chunk_colum: id
+                  format: parquet
+                  destination: {type: local, path: out}
+                """);
+        assertEquals(1, rivet(Map.of(), "run", "-c", file.toString()));
+        assertEquals("error: " + file + ": unknown key \"exports[0].chunk_colum\" — did you mean \"chunk_column\"?"
+                + System.lineSeparator(), err.toString());
+        assertEquals("", out.toString());
+        assertFalse(Files.exists(dir.resolve("out")), "no output directory");
+        assertFalse(Files.exists(dir.resolve(".rivet")), "no state store");
+    }
+
+    @Test
+    void missing_environment_variable_exits_1_naming_it() throws IOException {
+        Path file = dir.resolve("rivet.yaml");
+        Files.writeString(file, """
+                source: {type: postgres, url_env: RIVET_CLI_IT_UNSET_URL}
+                exports:
+                  - {name: orders, table: public.orders, format: parquet, destination: {type: local, path: out}}
+                """);
+        assertEquals(1, rivet(Map.of(), "run", "-c", file.toString()));
+        assertTrue(err.toString().startsWith("error: " + file + ": source.url_env names the environment variable"
+                + " RIVET_CLI_IT_UNSET_URL, which is not set"), err.toString());
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void url_env_is_read_from_the_given_environment() throws IOException {
+        Path file = dir.resolve("rivet.yaml");
+        Files.writeString(file, """
+                source: {type: postgres, url_env: IT_URL}
+                exports:
+                  - {name: orders, table: public.orders, format: parquet, destination: {type: local, path: out}}
+                """);
+        // A valid configuration gets past loading to export selection, which names the unknown export.
+        assertEquals(1, rivet(Map.of("IT_URL", dbUrl()), "run", "-c", file.toString(), "-e", "nope"));
+        assertEquals("error: no export named nope in " + file + "; its exports are: orders" + System.lineSeparator(),
+                err.toString());
+    }
+
+    // ---- exports: need the engine (rivet-core) ----
+
+    @Test
+    void run_writes_parquet_that_duckdb_reads_back() throws Exception {
+        Path file = config("""
+                - name: orders
+                  table: public.orders
+                  format: parquet
+                  destination: {type: local, path: out}
+                """);
+        int code = rivet(Map.of(), "run", "-c", file.toString());
+        assertEquals(0, code, err.toString());
+        List<Path> parquet = files(dir.resolve("out/orders"), ".parquet");
+        assertFalse(parquet.isEmpty(), "parquet files under out/orders");
+        String glob = dir.resolve("out/orders") + "/**/*.parquet";
+        assertEquals(3, duckLong("select count(*) from read_parquet('" + glob + "')"));
+        assertEquals(6, duckLong("select sum(id) from read_parquet('" + glob + "')"));
+        assertEquals(1, duckLong("select count(*) from read_parquet('" + glob + "') where customer is null"));
+        assertEquals(1_001_050, duckLong("select sum(amount * 100)::bigint from read_parquet('" + glob + "')"));
+        assertEquals(1, files(dir.resolve("out/orders"), "manifest.json").size(), "one manifest");
+        assertTrue(Files.isDirectory(dir.resolve(".rivet")), "state beside the config");
+        assertTrue(out.toString().startsWith("orders: 3 rows, " + parquet.size() + " file"), out.toString());
+    }
+
+    @Test
+    void failing_quality_gate_exits_3_and_publishes_no_manifest() throws Exception {
+        Path file = config("""
+                - name: orders
+                  table: public.orders
+                  format: parquet
+                  destination: {type: local, path: out}
+                  quality: {row_count_min: 10}
+                """);
+        assertEquals(3, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        assertTrue(err.toString().startsWith("error: "), err.toString());
+        assertEquals(List.of(), files(dir.resolve("out"), "manifest.json"));
+        assertTrue(out.toString().contains("orders: FAILED (exit 3)"), out.toString());
+    }
+
+    @Test
+    void a_failed_export_does_not_stop_the_next_and_the_worst_code_wins() throws Exception {
+        Path file = config("""
+                - {name: missing, table: public.no_such_table, format: csv, destination: {type: local, path: out}}
+                - {name: orders, table: public.orders, format: csv, destination: {type: local, path: out}}
+                """);
+        assertEquals(1, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        assertTrue(err.toString().contains("no_such_table"), err.toString());
+        List<Path> csv = files(dir.resolve("out/orders"), ".csv");
+        assertFalse(csv.isEmpty(), "the second export ran");
+        assertEquals(3, duckLong("select count(*) from read_csv('" + dir.resolve("out/orders")
+                + "/**/*.csv', header = true)"));
+        assertTrue(out.toString().contains("missing: FAILED (exit 1)"), out.toString());
+        assertTrue(out.toString().contains("orders: 3 rows"), out.toString());
+    }
+
+    @Test
+    void demo_exports_the_sample_table() throws Exception {
+        Path target = dir.resolve("demo");
+        int code = rivet(Map.of(), "demo", "--rows", "25000", "--out", target.toString());
+        assertEquals(0, code, err.toString());
+        String glob = target.resolve("demo_items") + "/**/*.parquet";
+        assertEquals(25_000, duckLong("select count(*) from read_parquet('" + glob + "')"));
+        assertEquals(25_000L * 25_001 / 2, duckLong("select sum(id) from read_parquet('" + glob + "')"));
+        assertEquals(25_000 / 17, duckLong("select count(*) from read_parquet('" + glob + "') where title is null"));
+        assertTrue(out.toString().contains("Exported 25,000 rows"), out.toString());
+        assertTrue(out.toString().contains("duckdb -c"), out.toString());
+        assertTrue(Files.isDirectory(target.resolve(".rivet")), "state store in the out directory");
+    }
+}
