@@ -65,7 +65,7 @@ class PostgresExportIT {
                         + " date '1969-12-25' + g, CASE WHEN g % 4 = 0 THEN NULL ELSE jsonb_build_object('g', g, 'k', 'v' || g) END,"
                         + " md5(g::text)::uuid FROM generate_series(1, 2500) g",
                 "CREATE TABLE big (id bigint PRIMARY KEY, v int NOT NULL, s text NOT NULL)",
-                "INSERT INTO big SELECT g, (g * 7919) % 1000, 'row-' || g FROM generate_series(1, 1000000) g",
+                "INSERT INTO big SELECT g, (g::bigint * 7919 % 1000)::int, 'row-' || g FROM generate_series(1, 1000000) g",
                 "CREATE TABLE nullable_key (k int, v text)",
                 "INSERT INTO nullable_key VALUES (1, 'a'), (NULL, 'b'), (3, 'c')",
                 "ANALYZE");
@@ -297,21 +297,22 @@ class PostgresExportIT {
     private String canonicalSelect(String from, boolean duckDb) {
         List<String> cols = columnsOf(from, duckDb);
         List<String> exprs = new ArrayList<>();
-        for (String c : cols) {
-            exprs.add(switch (c) {
+        for (String name : cols) {
+            String c = "\"" + name + "\"";
+            exprs.add(switch (name) {
                 case "created_at", "updated_at", "at" -> duckDb ? "epoch_us(" + c + "::timestamptz)"
                         : "(extract(epoch from " + c + ") * 1000000)::bigint";
-                case "score" -> "round(" + c + "::double" + (duckDb ? "" : " precision") + ", 9)::text";
+                case "score" -> duckDb ? "round(" + c + "::double, 9)::decimal(30,9)::text"
+                        : "round(" + c + "::numeric, 9)::decimal(30,9)::text";
                 case "amount" -> c + "::decimal(12,2)::text";
                 case "day" -> c + "::date::text";
                 case "uid" -> c + "::uuid::text";
-                case "payload" -> duckDb ? "CASE WHEN " + c + " IS NULL THEN NULL ELSE " + c + "::text END"
-                        : c + "::text";
+                case "payload" -> c + "::text";
                 case "flag" -> c + "::boolean::text";
                 default -> c + "::text";
             });
         }
-        return "SELECT " + String.join(", ", exprs) + " FROM " + from + " ORDER BY id";
+        return "SELECT " + String.join(", ", exprs) + " FROM " + from + " ORDER BY \"id\"::bigint";
     }
 
     private List<String> columnsOf(String from, boolean duckDb) {
