@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import io.rivet.core.testing.TestDatabases;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * need rivet-core's engine and fail until it exists.
  */
 class CliIT {
-    private static final String ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
-    private static final String DATABASE = "rivet_cli_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+    private static TestDatabases.PostgresDatabase db;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -40,32 +40,34 @@ class CliIT {
 
     @BeforeAll
     static void createDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + DATABASE);
-        }
-        try (Connection c = DriverManager.getConnection(dbUrl()); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, customer text, amount numeric(10,2),"
-                    + " created_at timestamptz)");
-            s.execute("INSERT INTO public.orders VALUES"
-                    + " (1, 'ada', 10.50, '2024-01-01 10:00:00+00'),"
-                    + " (2, NULL, 0.01, '2024-01-02 11:30:00+00'),"
-                    + " (3, 'grace', 99999.99, NULL)");
-        }
+        db = TestDatabases.postgres().createDatabase("cli_it");
+        db.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, customer text, amount numeric(10,2),"
+                        + " created_at timestamptz)",
+                "INSERT INTO public.orders VALUES"
+                        + " (1, 'ada', 10.50, '2024-01-01 10:00:00+00'),"
+                        + " (2, NULL, 0.01, '2024-01-02 11:30:00+00'),"
+                        + " (3, 'grace', 99999.99, NULL)",
+                "CREATE TABLE public.nullable_key (k int, v text)",
+                "INSERT INTO public.nullable_key VALUES (1, 'a'), (NULL, 'b')");
     }
 
     @AfterAll
-    static void dropDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
         }
     }
 
+    /** The test database's URL with its credentials, handed to the CLI through an environment variable. */
     private static String dbUrl() {
-        return "jdbc:postgresql://127.0.0.1:5432/" + DATABASE + "?user=postgres";
+        String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user();
+        return db.password() == null || db.password().isEmpty() ? url : url + "&password=" + db.password();
     }
 
     private int rivet(Map<String, String> env, String... args) {
-        return new RivetCli(new PrintWriter(out), new PrintWriter(err), env, false).execute(args);
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("RIVET_IT_URL", dbUrl());
+        return new RivetCli(new PrintWriter(out), new PrintWriter(err), all, false).execute(args);
     }
 
     private Path config(String exports) throws IOException {
@@ -73,12 +75,9 @@ class CliIT {
         Files.writeString(file, """
                 source:
                   type: postgres
-                  host: 127.0.0.1
-                  port: 5432
-                  user: postgres
-                  database: %s
+                  url_env: RIVET_IT_URL
                 exports:
-                """.formatted(DATABASE) + exports.indent(2));
+                """ + exports.indent(2));
         return file;
     }
 
@@ -95,7 +94,8 @@ class CliIT {
             return List.of();
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+                    .sorted().toList();
         }
     }
 
@@ -169,6 +169,36 @@ class CliIT {
         assertEquals(1, files(dir.resolve("out/orders"), "manifest.json").size(), "one manifest");
         assertTrue(Files.isDirectory(dir.resolve(".rivet")), "state beside the config");
         assertTrue(out.toString().startsWith("orders: 3 rows, " + parquet.size() + " file"), out.toString());
+    }
+
+    @Test
+    void missing_column_exits_1_naming_it_and_writes_nothing() throws Exception {
+        Path file = config("""
+                - name: orders
+                  table: public.orders
+                  mode: incremental
+                  cursor_column: modified_at
+                  format: parquet
+                  destination: {type: local, path: out}
+                """);
+        assertEquals(1, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        assertTrue(err.toString().contains("cursor_column \"modified_at\""), err.toString());
+        assertEquals(List.of(), files(dir.resolve("out"), ""));
+    }
+
+    @Test
+    void nulls_in_the_chunk_column_exit_1_naming_it_and_write_nothing() throws Exception {
+        Path file = config("""
+                - name: keyed
+                  table: public.nullable_key
+                  mode: chunked
+                  chunk_column: k
+                  format: csv
+                  destination: {type: local, path: out}
+                """);
+        assertEquals(1, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        assertTrue(err.toString().contains("chunk_column \"k\"") && err.toString().contains("NULL"), err.toString());
+        assertEquals(List.of(), files(dir.resolve("out"), ""));
     }
 
     @Test
