@@ -97,7 +97,7 @@ public final class ColumnType {
     /**
      * A decimal of {@code precision} digits, {@code scale} of them after the point.
      *
-     * @throws IllegalArgumentException unless 1 <= precision <= 38 and 0 <= scale <= precision
+     * @throws IllegalArgumentException unless {@code 1 <= precision <= 38} and {@code 0 <= scale <= precision}
      */
     public static ColumnType decimal(int precision, int scale) {
         if (precision < 1 || precision > MAX_DECIMAL_PRECISION || scale < 0 || scale > precision) {
