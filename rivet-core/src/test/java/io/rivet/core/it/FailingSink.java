@@ -11,7 +11,7 @@ import java.util.List;
  * Fault injection: a real sink whose objects whose keys contain a marker fail while being written, as a full disk or
  * a dropped connection would.
  */
-final class FailingSink implements Sink {
+class FailingSink implements Sink {
     private final Sink delegate;
     private final String marker;
 

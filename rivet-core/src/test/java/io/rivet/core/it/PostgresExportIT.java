@@ -269,6 +269,37 @@ class PostgresExportIT {
         assertTrue(e.getMessage().contains("more than one statement"), e.getMessage());
     }
 
+    // ------------------------------------------------------------------ validate
+
+    @ParameterizedTest
+    @ValueSource(strings = {"parquet", "csv"})
+    void validate_readsEveryFileBackAndPublishesWhenItMatches(String format) throws Exception {
+        ExportResult r = rivet.run(export("validated_" + format, format).table("items")
+                .mode(Mode.chunked("id").chunkSize(1000).parallelism(2)).validate(true).build());
+        assertEquals(2500, r.rows());
+        assertEquals(expectedRows("SELECT * FROM items"), exportedRows(r, format));
+    }
+
+    @Test
+    void validate_failsAndPublishesNoManifestWhenTheDestinationAlteredAFile() {
+        Sink altering = new FailingSink(Sink.local(out), "\u0000") {
+            @Override
+            public java.io.InputStream read(String key) {
+                try (java.io.InputStream in = super.read(key)) {
+                    byte[] bytes = in.readAllBytes();
+                    bytes[bytes.length / 2] ^= 1;
+                    return new java.io.ByteArrayInputStream(bytes);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        io.rivet.exception.CheckFailedException e = assertThrows(io.rivet.exception.CheckFailedException.class,
+                () -> rivet.run(export("altered", "parquet").table("items").sink(altering).validate(true).build()));
+        assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+        assertTrue(DuckDb.filesUnder(out.resolve("altered")).stream().noneMatch(f -> f.endsWith("manifest.json")));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private String readFunction(ExportResult r, String format) {

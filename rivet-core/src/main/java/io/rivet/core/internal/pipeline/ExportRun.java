@@ -20,6 +20,7 @@ import io.rivet.core.internal.plan.Planner;
 import io.rivet.core.internal.source.SourceConnections;
 import io.rivet.core.internal.source.SourceErrors;
 import io.rivet.core.internal.util.Hex;
+import io.rivet.core.internal.verify.OutputValidator;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
 import io.rivet.core.spi.SessionSettings;
@@ -425,6 +426,10 @@ public final class ExportRun {
             files = List.of(writeEmptyFile(s, runId, prefix, plan.columns()));
         }
         checkQuality(rows, plan.columns(), nulls);
+        if (export.validate()) {
+            OutputValidator validator = new OutputValidator(name, s.sink, effectiveFormat());
+            files.forEach(validator::check);
+        }
         String manifestKey = prefix + Manifest.FILE_NAME;
         String manifest = Manifest.render(name, runId, export.mode().name(), export.source().toString(),
                 export.format().name(), export.format() instanceof ParquetFormat p
