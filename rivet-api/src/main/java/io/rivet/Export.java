@@ -48,6 +48,7 @@ public final class Export {
     private final Duration statementTimeout;
     private final Duration lockTimeout;
     private final Integer maxRetries;
+    private final SchemaDriftPolicy onSchemaDrift;
 
     private Export(Builder b) {
         this.name = b.name;
@@ -67,6 +68,7 @@ public final class Export {
         this.statementTimeout = b.statementTimeout;
         this.lockTimeout = b.lockTimeout;
         this.maxRetries = b.maxRetries;
+        this.onSchemaDrift = b.onSchemaDrift;
     }
 
     /** Starts a builder with the defaults: full mode, BALANCED profile, Parquet ZSTD, no quality gates. */
@@ -168,6 +170,11 @@ public final class Export {
         return skipEmpty;
     }
 
+    /** What a run does when the schema changed since the last accepted run (default {@link SchemaDriftPolicy#WARN}). */
+    public SchemaDriftPolicy onSchemaDrift() {
+        return onSchemaDrift;
+    }
+
     @Override
     public String toString() {
         return "Export{" + name + ", " + source + ", " + (table != null ? "table=" + table : "query")
@@ -199,6 +206,7 @@ public final class Export {
         private Duration statementTimeout;
         private Duration lockTimeout;
         private Integer maxRetries;
+        private SchemaDriftPolicy onSchemaDrift = SchemaDriftPolicy.WARN;
 
         private Builder() {
         }
@@ -221,6 +229,7 @@ public final class Export {
             this.statementTimeout = e.statementTimeout;
             this.lockTimeout = e.lockTimeout;
             this.maxRetries = e.maxRetries;
+            this.onSchemaDrift = e.onSchemaDrift;
         }
 
         /** The export's name: letters, digits, {@code _ . -}; used in output paths and the state store. */
@@ -333,6 +342,12 @@ public final class Export {
                 throw new IllegalArgumentException("maxRetries must be in 0..100 but was " + maxRetries);
             }
             this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** What to do when the schema changed since the last accepted run (default warn). */
+        public Builder onSchemaDrift(SchemaDriftPolicy onSchemaDrift) {
+            this.onSchemaDrift = Objects.requireNonNull(onSchemaDrift, "onSchemaDrift");
             return this;
         }
 

@@ -19,6 +19,7 @@ public final class ExportResult {
     private final int chunks;
     private final boolean resumed;
     private final int retries;
+    private final List<String> schemaChanges;
 
     private ExportResult(Builder b) {
         this.exportName = Objects.requireNonNull(b.exportName, "exportName");
@@ -33,6 +34,7 @@ public final class ExportResult {
         this.chunks = b.chunks;
         this.resumed = b.resumed;
         this.retries = b.retries;
+        this.schemaChanges = List.copyOf(b.schemaChanges);
     }
 
     /** Starts a builder; used by the engine. */
@@ -100,6 +102,16 @@ public final class ExportResult {
         return retries;
     }
 
+    /** Whether this run's schema differs from the export's previously accepted schema. */
+    public boolean schemaChanged() {
+        return !schemaChanges.isEmpty();
+    }
+
+    /** How the schema changed, one sentence per column (empty when it did not). Unmodifiable. */
+    public List<String> schemaChanges() {
+        return schemaChanges;
+    }
+
     @Override
     public String toString() {
         return "ExportResult{" + exportName + ", run=" + runId + ", " + status + ", rows=" + rows + ", files="
@@ -120,6 +132,7 @@ public final class ExportResult {
         private int chunks = 1;
         private boolean resumed;
         private int retries;
+        private List<String> schemaChanges = List.of();
 
         private Builder() {
         }
@@ -148,6 +161,9 @@ public final class ExportResult {
         public Builder resumed(boolean v) { this.resumed = v; return this; }
         /** Sets the retry count. */
         public Builder retries(int v) { this.retries = v; return this; }
+
+        /** Sets the schema changes. */
+        public Builder schemaChanges(List<String> v) { this.schemaChanges = v; return this; }
 
         /** Returns the result. */
         public ExportResult build() {

@@ -15,6 +15,17 @@ final class InMemoryStateStore implements StateStore {
     private final Map<String, Boolean> openRuns = new HashMap<>();
     private final Map<String, List<FileRecord>> ledger = new HashMap<>();
     private final Map<String, RunRecord> runs = new LinkedHashMap<>();
+    private final Map<String, SchemaBaseline> schemas = new HashMap<>();
+
+    @Override
+    public synchronized Optional<SchemaBaseline> schema(String exportName) {
+        return Optional.ofNullable(schemas.get(exportName));
+    }
+
+    @Override
+    public synchronized void saveSchema(String exportName, SchemaBaseline baseline) {
+        schemas.put(exportName, baseline);
+    }
 
     @Override
     public synchronized Optional<CursorState> cursor(String exportName) {

@@ -22,6 +22,12 @@ public interface StateStore extends AutoCloseable {
     /** Stores the cursor of an incremental export, replacing the previous one. */
     void saveCursor(String exportName, CursorState cursor);
 
+    /** The export's last accepted schema, if a run has published one. */
+    Optional<SchemaBaseline> schema(String exportName);
+
+    /** Replaces the export's accepted schema. */
+    void saveSchema(String exportName, SchemaBaseline baseline);
+
     /** Records a new chunk run with its full plan (all chunks {@link ChunkStatus#PENDING}). */
     void startChunkRun(ChunkRun run);
 

@@ -5,12 +5,17 @@ import io.rivet.ExportResult;
 import io.rivet.Rivet;
 import io.rivet.cli.config.ConfigLoader;
 import io.rivet.cli.config.RivetConfig;
+import io.rivet.cli.config.SlackNotifications;
 import io.rivet.exception.RivetConfigException;
 import io.rivet.exception.RivetException;
+import io.rivet.notify.NotificationEvent;
+import io.rivet.notify.SlackNotifier;
 import io.rivet.state.RunStatus;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,18 +62,15 @@ final class RunCommand implements Callable<Integer> {
         }
         PrintWriter out = cli.out();
         PrintWriter err = cli.err();
-        if (config.slack().isPresent()) {
-            err.println("warning: notifications.slack is configured, but this version of rivet does not send"
-                    + " notifications yet");
-        }
 
         List<String> summary = new ArrayList<>();
         int exit;
         ProgressListener progress = new ProgressListener(err, cli.terminal());
-        try (Rivet rivet = Rivet.builder()
+        Rivet.Builder engine = Rivet.builder()
                 .stateDirectory(config.directory().resolve(".rivet"))
-                .addListener(progress)
-                .build()) {
+                .addListener(progress);
+        config.slack().ifPresent(slack -> engine.addListener(slackNotifier(slack)));
+        try (Rivet rivet = engine.build()) {
             // On Ctrl-C or SIGTERM, cancel running exports so that their staged files are aborted, not left behind.
             // close() may be called more than once, so the hook and try-with-resources may both call it.
             Thread hook = new Thread(rivet::close, "rivet-shutdown");
@@ -83,6 +85,13 @@ final class RunCommand implements Callable<Integer> {
             out.println(line);
         }
         return exit;
+    }
+
+    /** The notifier for {@code notifications.slack}; the webhook URL comes from its variable, checked at load. */
+    private SlackNotifier slackNotifier(SlackNotifications slack) {
+        Set<NotificationEvent> events = EnumSet.noneOf(NotificationEvent.class);
+        slack.on().forEach(e -> events.add(NotificationEvent.parse(e)));
+        return SlackNotifier.builder(URI.create(cli.env().get(slack.webhookUrlEnv()))).events(events).build();
     }
 
     private int runAll(Rivet rivet, List<Export> exports, List<String> summary) {

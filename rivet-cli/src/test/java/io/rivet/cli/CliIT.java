@@ -202,6 +202,42 @@ class CliIT {
     }
 
     @Test
+    void schema_drift_with_fail_exits_4_and_slack_hears_about_it() throws Exception {
+        db.execute("CREATE TABLE public.drifting (id int PRIMARY KEY, v text)", "INSERT INTO public.drifting VALUES (1, 'a')");
+        java.util.List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer slack = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slack.createContext("/hook", exchange -> {
+            posts.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        slack.start();
+        try {
+            Path file = config("""
+                    - name: drifting
+                      table: public.drifting
+                      format: csv
+                      on_schema_drift: fail
+                      destination: {type: local, path: out}
+                    """);
+            Files.writeString(file, Files.readString(file)
+                    + "notifications:\n  slack: {webhook_url_env: HOOK, on: [failure, success]}\n");
+            Map<String, String> env = Map.of("HOOK", "http://127.0.0.1:" + slack.getAddress().getPort() + "/hook");
+            assertEquals(0, rivet(env, "run", "-c", file.toString()), err.toString());
+            assertEquals(1, posts.size());
+            db.execute("ALTER TABLE public.drifting ADD COLUMN w int");
+            assertEquals(4, rivet(env, "run", "-c", file.toString()), err.toString());
+            assertTrue(err.toString().contains("column w added"), err.toString());
+            assertEquals(2, posts.size());
+            assertTrue(posts.get(1).contains("failed") && posts.get(1).contains("column w added"), posts.get(1));
+            assertEquals(1, files(dir.resolve("out/drifting"), ".csv").size(), "the drifted run wrote nothing");
+        } finally {
+            slack.stop(0);
+        }
+    }
+
+    @Test
     void failing_quality_gate_exits_3_and_publishes_no_manifest() throws Exception {
         Path file = config("""
                 - name: orders

@@ -8,6 +8,7 @@ import io.rivet.Format;
 import io.rivet.Mode;
 import io.rivet.ParquetFormat;
 import io.rivet.Quality;
+import io.rivet.SchemaDriftPolicy;
 import io.rivet.Sink;
 import io.rivet.Source;
 import io.rivet.exception.InvalidExportException;
@@ -93,6 +94,14 @@ final class ExportParser {
         Boolean skipEmpty = e.bool("skip_empty");
         if (skipEmpty != null) {
             b.skipEmpty(skipEmpty);
+        }
+        String drift = e.string("on_schema_drift");
+        if (drift != null) {
+            try {
+                b.onSchemaDrift(SchemaDriftPolicy.parse(drift));
+            } catch (IllegalArgumentException bad) {
+                e.problems().add(e.pathOf("on_schema_drift") + " is \"" + drift + "\"; use warn, continue or fail");
+            }
         }
         Sink sink = destination();
         if (sink != null) {

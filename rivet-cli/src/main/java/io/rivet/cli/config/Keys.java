@@ -14,7 +14,7 @@ enum Keys {
     TUNING("profile", "batch_size", "throttle_ms", "statement_timeout_s", "lock_timeout_s", "max_retries"),
     EXPORT("name", "table", "query", "query_file", "mode", "cursor_column", "tie_breaker_column", "lookback_s",
             "chunk_column", "chunk_size", "parallel", "time_column", "days_window", "format", "compression",
-            "row_group_size", "max_file_size", "skip_empty", "destination", "quality", "tuning"),
+            "row_group_size", "max_file_size", "skip_empty", "on_schema_drift", "destination", "quality", "tuning"),
     DESTINATION("type", "path", "bucket", "prefix", "region", "endpoint"),
     QUALITY("row_count_min", "row_count_max", "null_ratio_max", "unique_columns"),
     NOTIFICATIONS("slack"),

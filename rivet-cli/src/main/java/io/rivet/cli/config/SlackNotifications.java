@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * {@code notifications.slack}: which run outcomes to announce, and the environment variable that holds the webhook URL
- * (never the URL itself, which is a secret). Immutable. Parsed and validated now; sending comes with the notification
- * support of the engine.
+ * (never the URL itself, which is a secret). Immutable. The run command turns it into a
+ * {@link io.rivet.notify.SlackNotifier}.
  *
  * @param webhookUrlEnv the name of the environment variable holding the webhook URL (checked to be set when loaded)
  * @param on the events to notify: a subset of {@link #EVENTS}; default {@code [failure]}

@@ -302,6 +302,16 @@ class ConfigTest {
     }
 
     @Test
+    void on_schema_drift_is_parsed_and_checked() {
+        assertEquals(io.rivet.SchemaDriftPolicy.FAIL, load(withExport("on_schema_drift: fail\n")).exports().get(0)
+                .onSchemaDrift());
+        assertEquals(io.rivet.SchemaDriftPolicy.WARN, load(withExport("")).exports().get(0).onSchemaDrift());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(withExport("on_schema_drift: explode\n")));
+        assertTrue(e.problems().toString().contains("on_schema_drift is \"explode\"; use warn, continue or fail"),
+                e.problems().toString());
+    }
+
+    @Test
     void slack_notifications_are_kept() {
         RivetConfig c = load(withExport("") + """
                 notifications:

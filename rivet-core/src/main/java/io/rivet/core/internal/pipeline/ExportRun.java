@@ -21,6 +21,7 @@ import io.rivet.core.internal.source.SourceConnections;
 import io.rivet.core.internal.source.SourceErrors;
 import io.rivet.core.internal.util.Hex;
 import io.rivet.core.internal.verify.OutputValidator;
+import io.rivet.core.internal.verify.SchemaDrift;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
 import io.rivet.core.spi.SessionSettings;
@@ -28,6 +29,7 @@ import io.rivet.exception.CheckFailedException;
 import io.rivet.exception.ExportCancelledException;
 import io.rivet.exception.RivetConfigException;
 import io.rivet.exception.RivetException;
+import io.rivet.exception.SchemaDriftException;
 import io.rivet.exception.SinkException;
 import io.rivet.spi.ObjectWriter;
 import io.rivet.state.ChunkCheckpoint;
@@ -37,6 +39,7 @@ import io.rivet.state.CursorState;
 import io.rivet.state.FileRecord;
 import io.rivet.state.RunRecord;
 import io.rivet.state.RunStatus;
+import io.rivet.state.SchemaBaseline;
 import io.rivet.state.StateStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -91,6 +94,7 @@ public final class ExportRun {
     private final int parallelism;
     private final List<String> warnings = new ArrayList<>();
     private final AtomicInteger retries = new AtomicInteger();
+    private volatile List<String> schemaChanges = List.of();
     private volatile boolean cancelled;
     private volatile ExecutorService workers;
 
@@ -157,6 +161,7 @@ public final class ExportRun {
                     try {
                         List<Column> columns = describe(c, s);
                         plan = s.planner.plan(c, columns, store.cursor(name).orElse(null));
+                        checkDrift(plan.columns());
                         progress.planned(1, plan.estimatedRows());
                         RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
                         out = new ChunkWorker(ctx).run(c, plan.tasks().get(0), false);
@@ -204,6 +209,7 @@ public final class ExportRun {
         ExecutorService writers = newPool("writer", parallelism);
         try {
             ExportPlan plan = planChunks(s);
+            checkDrift(plan.columns());
             List<ChunkTask> tasks;
             if (resuming) {
                 ChunkRun previous = unfinished.get();
@@ -441,6 +447,7 @@ public final class ExportRun {
             CursorState c = plan.nextCursor();
             store.saveCursor(name, new CursorState(c.value(), c.tieBreakerValue(), runId, Instant.now()));
         }
+        acceptSchema(plan.columns(), runId);
         return succeed(s, runId, manifestKey, files, RunStatus.SUCCEEDED, resumed, chunks);
     }
 
@@ -459,11 +466,47 @@ public final class ExportRun {
                 files.size(), retries.get(), null));
         ExportResult result = ExportResult.builder().exportName(name).runId(runId).status(status).rows(rows)
                 .bytes(bytes).files(out).duration(Duration.ofNanos(System.nanoTime() - s.t0)).warnings(warnings)
-                .manifestKey(manifestKey).chunks(chunks).resumed(resumed).retries(retries.get()).build();
+                .manifestKey(manifestKey).chunks(chunks).resumed(resumed).retries(retries.get())
+                .schemaChanges(schemaChanges).build();
         LOG.info("{}: {} {} rows in {} files ({} bytes) in {} ms, run {}", name, status.name().toLowerCase(Locale.ROOT),
                 rows, files.size(), bytes, result.duration().toMillis(), runId);
         listener.exportFinished(result);
         return result;
+    }
+
+    /**
+     * Compares the run's columns with the accepted schema before anything is read: with {@code fail} a changed schema
+     * stops the run here, so nothing is written and the old baseline stays.
+     */
+    private void checkDrift(List<Column> columns) {
+        Optional<SchemaBaseline> baseline = store.schema(name);
+        if (baseline.isEmpty()) {
+            return;
+        }
+        List<String> changes = SchemaDrift.changes(baseline.get().columns(), SchemaDrift.describe(columns));
+        if (changes.isEmpty()) {
+            return;
+        }
+        schemaChanges = changes;
+        String summary = "the schema changed since run " + baseline.get().runId() + ": " + String.join("; ", changes);
+        switch (export.onSchemaDrift()) {
+            case FAIL -> throw new SchemaDriftException(name, "Export \"" + name + "\": " + summary
+                    + ". on_schema_drift is fail, so nothing was written and the accepted schema is unchanged."
+                    + " Revert the change, or set on_schema_drift to warn for one run to accept it.");
+            case WARN -> {
+                LOG.warn("{}: {}", name, summary);
+                warnings.add(summary);
+            }
+            case CONTINUE -> LOG.info("{}: {}", name, summary);
+        }
+    }
+
+    private void acceptSchema(List<Column> columns, String runId) {
+        List<String> current = SchemaDrift.describe(columns);
+        Optional<SchemaBaseline> baseline = store.schema(name);
+        if (baseline.isEmpty() || !baseline.get().columns().equals(current)) {
+            store.saveSchema(name, new SchemaBaseline(current, runId, Instant.now()));
+        }
     }
 
     private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {

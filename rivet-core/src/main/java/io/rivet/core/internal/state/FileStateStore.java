@@ -9,6 +9,7 @@ import io.rivet.state.CursorState;
 import io.rivet.state.FileRecord;
 import io.rivet.state.RunRecord;
 import io.rivet.state.RunStatus;
+import io.rivet.state.SchemaBaseline;
 import io.rivet.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -170,6 +171,44 @@ public final class FileStateStore implements StateStore {
                 ps.setString(3, cursor.tieBreakerValue());
                 ps.setString(4, cursor.runId());
                 ps.setString(5, format(cursor.updatedAt()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<SchemaBaseline> schema(String exportName) {
+        Objects.requireNonNull(exportName, "exportName");
+        return read("read the accepted schema", exportName, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT columns, run_id, accepted_at FROM schemas WHERE export = ?")) {
+                ps.setString(1, exportName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    String columns = rs.getString(1);
+                    return Optional.of(new SchemaBaseline(columns.isEmpty() ? List.of()
+                            : List.of(columns.split("\n", -1)), rs.getString(2), parse(rs.getString(3))));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveSchema(String exportName, SchemaBaseline baseline) {
+        Objects.requireNonNull(exportName, "exportName");
+        Objects.requireNonNull(baseline, "baseline");
+        write("save the accepted schema", exportName, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO schemas (export, columns, run_id, accepted_at) VALUES (?, ?, ?, ?)"
+                            + " ON CONFLICT (export) DO UPDATE SET columns = excluded.columns,"
+                            + " run_id = excluded.run_id, accepted_at = excluded.accepted_at")) {
+                ps.setString(1, exportName);
+                ps.setString(2, String.join("\n", baseline.columns()));
+                ps.setString(3, baseline.runId());
+                ps.setString(4, format(baseline.acceptedAt()));
                 ps.executeUpdate();
             }
             return null;

@@ -74,7 +74,14 @@ final class StateSchema {
                             + " retries INTEGER NOT NULL,"
                             + " error TEXT,"
                             + " PRIMARY KEY (export, run_id))",
-                    "CREATE INDEX runs_by_start ON runs (export, started_at)"));
+                    "CREATE INDEX runs_by_start ON runs (export, started_at)"),
+            // 2: the accepted schema per export, the baseline for schema drift.
+            List.of(
+                    "CREATE TABLE schemas ("
+                            + " export TEXT NOT NULL PRIMARY KEY,"
+                            + " columns TEXT NOT NULL,"
+                            + " run_id TEXT,"
+                            + " accepted_at TEXT NOT NULL)"));
 
     /** The schema version this code writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -14,6 +14,7 @@ import io.rivet.state.CursorState;
 import io.rivet.state.FileRecord;
 import io.rivet.state.RunRecord;
 import io.rivet.state.RunStatus;
+import io.rivet.state.SchemaBaseline;
 import io.rivet.state.StateStore;
 import io.rivet.state.StateStores;
 import java.nio.charset.StandardCharsets;
@@ -135,10 +136,23 @@ class FileStateStoreTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertEquals(List.of(1), versions);
+            assertEquals(List.of(1, 2), versions);
         }
-        assertEquals(1, StateSchema.CURRENT_VERSION);
+        assertEquals(2, StateSchema.CURRENT_VERSION);
         assertEquals("1", open().cursor("e").orElseThrow().value());
+    }
+
+    // ---------------------------------------------------------------- schema baselines
+
+    @Test
+    void schema_roundTripsAndIsReplaced() {
+        FileStateStore store = open();
+        assertEquals(Optional.empty(), store.schema("orders"));
+        Instant at = Instant.parse("2026-11-21T08:00:00.123456789Z");
+        store.saveSchema("orders", new SchemaBaseline(List.of("id int64", "amount decimal(12,2)"), "r1", at));
+        store.saveSchema("orders", new SchemaBaseline(List.of("id int64", "note string"), "r2", at));
+        store.close();
+        assertEquals(new SchemaBaseline(List.of("id int64", "note string"), "r2", at), open().schema("orders").orElseThrow());
     }
 
     // ---------------------------------------------------------------- cursors
