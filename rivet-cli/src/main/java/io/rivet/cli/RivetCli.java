@@ -80,6 +80,8 @@ public final class RivetCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(this);
         cl.addSubcommand("run", new RunCommand(this));
         cl.addSubcommand("demo", new DemoCommand(this));
+        cl.addSubcommand("metrics", new MetricsCommand(this));
+        cl.addSubcommand("state", new StateCommand(this));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, arguments) -> {

@@ -238,6 +238,45 @@ class CliIT {
     }
 
     @Test
+    void metrics_and_state_report_the_run_history_cursor_and_schema() throws Exception {
+        db.execute("CREATE TABLE public.history (id int PRIMARY KEY, seq int NOT NULL)",
+                "INSERT INTO public.history SELECT g, g FROM generate_series(1, 100) g");
+        Path file = config("""
+                - name: history
+                  table: public.history
+                  mode: incremental
+                  cursor_column: seq
+                  format: parquet
+                  destination: {type: local, path: out}
+                """);
+        assertEquals(0, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        db.execute("INSERT INTO public.history SELECT g, g FROM generate_series(101, 130) g");
+        assertEquals(0, rivet(Map.of(), "run", "-c", file.toString()), err.toString());
+        out.getBuffer().setLength(0);
+
+        assertEquals(0, rivet(Map.of(), "metrics", "-c", file.toString(), "--json"), err.toString());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString());
+        com.fasterxml.jackson.databind.JsonNode runs = json.get(0).get("runs");
+        assertEquals("history", json.get(0).get("export").asText());
+        assertEquals(2, runs.size());
+        assertEquals(30, runs.get(0).get("rows").asLong(), "newest first");
+        assertEquals(100, runs.get(1).get("rows").asLong());
+        assertEquals("succeeded", runs.get(0).get("status").asText());
+        assertTrue(runs.get(0).get("peak_memory_bytes").asLong() > 0);
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, rivet(Map.of(), "metrics", "-c", file.toString()), err.toString());
+        assertTrue(out.toString().contains("duration: ") && out.toString().contains("vs median of 1 earlier"),
+                out.toString());
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, rivet(Map.of(), "state", "-c", file.toString()), err.toString());
+        assertTrue(out.toString().contains("cursor:  130, from run"), out.toString());
+        assertTrue(out.toString().contains("schema:  2 columns"), out.toString());
+    }
+
+    @Test
     void failing_quality_gate_exits_3_and_publishes_no_manifest() throws Exception {
         Path file = config("""
                 - name: orders

@@ -119,7 +119,7 @@ final class ChunkWorker {
                 run.progress().rowsRead(n);
                 throttle.rowsRead(n);
                 if (throttleInline) {
-                    throttle.pay();
+                    run.progress().throttled(throttle.pay());
                 }
             }
         }

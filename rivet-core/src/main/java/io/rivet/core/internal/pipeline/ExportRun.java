@@ -20,6 +20,7 @@ import io.rivet.core.internal.plan.Planner;
 import io.rivet.core.internal.source.SourceConnections;
 import io.rivet.core.internal.source.SourceErrors;
 import io.rivet.core.internal.util.Hex;
+import io.rivet.core.internal.util.ProcessMemory;
 import io.rivet.core.internal.verify.OutputValidator;
 import io.rivet.core.internal.verify.SchemaDrift;
 import io.rivet.core.spi.Column;
@@ -95,6 +96,7 @@ public final class ExportRun {
     private final List<String> warnings = new ArrayList<>();
     private final AtomicInteger retries = new AtomicInteger();
     private volatile List<String> schemaChanges = List.of();
+    private volatile RunProgress progress;
     private volatile boolean cancelled;
     private volatile ExecutorService workers;
 
@@ -147,7 +149,7 @@ public final class ExportRun {
         String prefix = name + "/" + runId + "/";
         startRunRecord(runId, s.started);
         listener.exportStarted(name, runId);
-        RunProgress progress = new RunProgress(name, listener);
+        RunProgress progress = newProgress();
         AtomicLongArray nulls = null;
         ExportPlan plan = null;
         ExecutorService writers = newPool("writer", 1);
@@ -205,7 +207,7 @@ public final class ExportRun {
         String prefix = name + "/" + runId + "/";
         startRunRecord(runId, s.started);
         listener.exportStarted(name, runId);
-        RunProgress progress = new RunProgress(name, listener);
+        RunProgress progress = newProgress();
         ExecutorService writers = newPool("writer", parallelism);
         try {
             ExportPlan plan = planChunks(s);
@@ -351,6 +353,7 @@ public final class ExportRun {
                 ctx.progress().chunkDone();
                 // The pause is taken here, after the chunk's transaction ended and its connection went back.
                 sleepNanos(out.throttleDebtNanos());
+                ctx.progress().throttled(out.throttleDebtNanos());
                 return;
             } catch (RivetException e) {
                 checkpoint(runId, task, ChunkStatus.FAILED, 0, 0, attempt, e.getMessage());
@@ -373,7 +376,8 @@ public final class ExportRun {
         for (RunRecord r : store.runs(name, 50)) {
             if (r.runId().equals(run.runId())) {
                 store.recordRun(new RunRecord(r.runId(), name, RunStatus.ABANDONED, r.mode(), r.startedAt(),
-                        r.finishedAt(), r.rows(), r.bytes(), r.files(), r.retries(), r.error()));
+                        r.finishedAt(), r.rows(), r.bytes(), r.files(), r.retries(), r.error(), r.throttled(),
+                        r.peakMemoryBytes(), r.warnings()));
             }
         }
         String w = "run " + run.runId() + " of export " + name + " did not finish and was abandoned; a new run"
@@ -463,7 +467,7 @@ public final class ExportRun {
         }
         Instant finished = Instant.now();
         store.recordRun(new RunRecord(runId, name, status, export.mode().name(), s.started, finished, rows, bytes,
-                files.size(), retries.get(), null));
+                files.size(), retries.get(), null, throttled(), ProcessMemory.peakRssBytes(), warnings));
         ExportResult result = ExportResult.builder().exportName(name).runId(runId).status(status).rows(rows)
                 .bytes(bytes).files(out).duration(Duration.ofNanos(System.nanoTime() - s.t0)).warnings(warnings)
                 .manifestKey(manifestKey).chunks(chunks).resumed(resumed).retries(retries.get())
@@ -680,12 +684,23 @@ public final class ExportRun {
             List<FileRecord> files = store.files(name, runId);
             store.recordRun(new RunRecord(runId, name, RunStatus.FAILED, export.mode().name(), started, Instant.now(),
                     files.stream().mapToLong(FileRecord::rows).sum(), files.stream().mapToLong(FileRecord::bytes).sum(),
-                    files.size(), retries.get(), e.getMessage()));
+                    files.size(), retries.get(), e.getMessage(), throttled(), ProcessMemory.peakRssBytes(),
+                    warnings));
         } catch (RuntimeException recordFailure) {
             e.addSuppressed(recordFailure);
         }
         LOG.warn("{}: failed (run {}): {}", name, runId, e.getMessage());
         listener.exportFailed(name, runId, e);
+    }
+
+    private RunProgress newProgress() {
+        progress = new RunProgress(name, listener);
+        return progress;
+    }
+
+    private Duration throttled() {
+        RunProgress p = progress;
+        return p == null ? Duration.ZERO : Duration.ofNanos(p.throttledNanos());
     }
 
     private ExecutorService newPool(String role, int threads) {

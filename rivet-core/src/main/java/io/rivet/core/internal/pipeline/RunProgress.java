@@ -17,6 +17,7 @@ final class RunProgress {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicInteger chunksDone = new AtomicInteger();
     private final AtomicLong lastEmit = new AtomicLong(startNanos);
+    private final AtomicLong throttledNanos = new AtomicLong();
     private volatile int chunksTotal;
     private volatile long estimatedRows = -1;
 
@@ -37,6 +38,14 @@ final class RunProgress {
 
     void bytesWritten(long n) {
         bytes.addAndGet(n);
+    }
+
+    void throttled(long nanos) {
+        throttledNanos.addAndGet(nanos);
+    }
+
+    long throttledNanos() {
+        return throttledNanos.get();
     }
 
     void chunkDone() {

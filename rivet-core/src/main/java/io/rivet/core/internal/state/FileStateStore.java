@@ -19,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -406,11 +407,13 @@ public final class FileStateStore implements StateStore {
         write("record run " + run.runId(), exportName, c -> {
             // Upsert, not REPLACE: REPLACE deletes the row and gives it a new rowid, which would reorder ties.
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO runs (run_id, export, status, mode,"
-                    + " started_at, finished_at, rows, bytes, files, retries, error)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (export, run_id) DO UPDATE SET"
+                    + " started_at, finished_at, rows, bytes, files, retries, error, throttled_ms, peak_memory, warnings)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (export, run_id) DO UPDATE SET"
                     + " status = excluded.status, mode = excluded.mode, started_at = excluded.started_at,"
                     + " finished_at = excluded.finished_at, rows = excluded.rows, bytes = excluded.bytes,"
-                    + " files = excluded.files, retries = excluded.retries, error = excluded.error")) {
+                    + " files = excluded.files, retries = excluded.retries, error = excluded.error,"
+                    + " throttled_ms = excluded.throttled_ms, peak_memory = excluded.peak_memory,"
+                    + " warnings = excluded.warnings")) {
                 ps.setString(1, run.runId());
                 ps.setString(2, exportName);
                 ps.setString(3, run.status().name());
@@ -422,6 +425,9 @@ public final class FileStateStore implements StateStore {
                 ps.setInt(9, run.files());
                 ps.setInt(10, run.retries());
                 ps.setString(11, run.error());
+                ps.setLong(12, run.throttled().toMillis());
+                ps.setLong(13, run.peakMemoryBytes());
+                ps.setString(14, run.warnings().isEmpty() ? null : String.join("\n", run.warnings()));
                 ps.executeUpdate();
             }
             return null;
@@ -442,7 +448,8 @@ public final class FileStateStore implements StateStore {
         return read("read the run history", exportName, c -> {
             List<RunRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, export, status, mode, started_at,"
-                    + " finished_at, rows, bytes, files, retries, error FROM runs WHERE export = ?"
+                    + " finished_at, rows, bytes, files, retries, error, throttled_ms, peak_memory, warnings FROM runs"
+                    + " WHERE export = ?"
                     + " ORDER BY started_at DESC, rowid ASC LIMIT ?")) {
                 ps.setString(1, exportName);
                 ps.setInt(2, limit);
@@ -450,7 +457,9 @@ public final class FileStateStore implements StateStore {
                     while (rs.next()) {
                         out.add(new RunRecord(rs.getString(1), rs.getString(2), RunStatus.valueOf(rs.getString(3)),
                                 rs.getString(4), parse(rs.getString(5)), parse(rs.getString(6)), rs.getLong(7),
-                                rs.getLong(8), rs.getInt(9), rs.getInt(10), rs.getString(11)));
+                                rs.getLong(8), rs.getInt(9), rs.getInt(10), rs.getString(11),
+                                Duration.ofMillis(rs.getLong(12)), rs.getLong(13),
+                                rs.getString(14) == null ? List.of() : List.of(rs.getString(14).split("\n", -1))));
                     }
                 }
             }

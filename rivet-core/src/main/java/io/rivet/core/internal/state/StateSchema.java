@@ -81,7 +81,12 @@ final class StateSchema {
                             + " export TEXT NOT NULL PRIMARY KEY,"
                             + " columns TEXT NOT NULL,"
                             + " run_id TEXT,"
-                            + " accepted_at TEXT NOT NULL)"));
+                            + " accepted_at TEXT NOT NULL)"),
+            // 3: run history gains throttle time, peak memory and warnings.
+            List.of(
+                    "ALTER TABLE runs ADD COLUMN throttled_ms INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE runs ADD COLUMN peak_memory INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE runs ADD COLUMN warnings TEXT"));
 
     /** The schema version this code writes. */
     static final int CURRENT_VERSION = MIGRATIONS.size();

@@ -136,9 +136,9 @@ class FileStateStoreTest {
             while (rs.next()) {
                 versions.add(rs.getInt(1));
             }
-            assertEquals(List.of(1, 2), versions);
+            assertEquals(List.of(1, 2, 3), versions);
         }
-        assertEquals(2, StateSchema.CURRENT_VERSION);
+        assertEquals(3, StateSchema.CURRENT_VERSION);
         assertEquals("1", open().cursor("e").orElseThrow().value());
     }
 
