@@ -269,6 +269,32 @@ class PostgresExportIT {
         assertTrue(e.getMessage().contains("more than one statement"), e.getMessage());
     }
 
+    // ------------------------------------------------------------------ quality gates
+
+    @Test
+    void qualityUnique_failsOnDuplicatesAcrossChunksAndPublishesNothing() {
+        db.execute("CREATE TABLE dup_emails (id int PRIMARY KEY, email text)",
+                "INSERT INTO dup_emails SELECT g, 'user' || (g % 900) || '@x' FROM generate_series(1, 1000) g");
+        io.rivet.exception.CheckFailedException e = assertThrows(io.rivet.exception.CheckFailedException.class,
+                () -> rivet.run(export("dups", "parquet").table("dup_emails")
+                        .mode(Mode.chunked("id").chunkSize(200).parallelism(2))
+                        .quality(io.rivet.Quality.builder().addUniqueColumn("id").addUniqueColumn("email").build())
+                        .build()));
+        assertTrue(e.getMessage().contains("column email has 100 duplicate values"), e.getMessage());
+        assertFalse(e.getMessage().contains("column id"), e.getMessage());
+        assertTrue(DuckDb.filesUnder(out.resolve("dups")).stream().noneMatch(f -> f.endsWith("manifest.json")));
+        assertTrue(rivet.stateStore().cursor("dups").isEmpty());
+    }
+
+    @Test
+    void qualityGates_passingGatesPublish() {
+        ExportResult r = rivet.run(export("gated", "parquet").table("items")
+                .quality(io.rivet.Quality.builder().rowCountMin(2500).rowCountMax(2500).nullRatioMax("name", 0.2)
+                        .addUniqueColumn("id").addUniqueColumn("uid").build()).build());
+        assertEquals(2500, r.rows());
+        assertEquals(RunStatus.SUCCEEDED, r.status());
+    }
+
     // ------------------------------------------------------------------ validate
 
     @ParameterizedTest

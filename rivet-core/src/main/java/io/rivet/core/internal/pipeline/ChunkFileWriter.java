@@ -3,6 +3,7 @@ package io.rivet.core.internal.pipeline;
 import io.rivet.Format;
 import io.rivet.Sink;
 import io.rivet.core.internal.util.DigestingOutputStream;
+import io.rivet.core.internal.verify.UniqueTracker;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
 import io.rivet.core.spi.FormatWriter;
@@ -28,6 +29,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private final long maxFileSize;
     private final List<StagedFile> staged = new ArrayList<>();
     private final long[] nullCounts;
+    private final UniqueTracker unique;
 
     private ObjectWriter object;
     private DigestingOutputStream stream;
@@ -37,7 +39,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private int seq;
 
     ChunkFileWriter(Sink sink, String prefix, int chunk, FormatProvider formats, Format format, List<Column> columns,
-            long maxFileSize) {
+            long maxFileSize, UniqueTracker unique) {
         this.sink = sink;
         this.prefix = prefix;
         this.chunk = chunk;
@@ -46,6 +48,7 @@ final class ChunkFileWriter implements AutoCloseable {
         this.columns = columns;
         this.maxFileSize = maxFileSize;
         this.nullCounts = new long[columns.size()];
+        this.unique = unique;
     }
 
     /** The key of a chunk's data file. NOTE: part of the output contract (DESIGN.md section 6). */
@@ -74,6 +77,9 @@ final class ChunkFileWriter implements AutoCloseable {
         for (int i = 0; i < nullCounts.length; i++) {
             nullCounts[i] += vectors.get(i).getNullCount();
         }
+        if (unique != null) {
+            unique.add(batch);
+        }
         if (maxFileSize > 0 && writer.estimatedSize() >= maxFileSize) {
             closeFile();
         }
@@ -96,6 +102,11 @@ final class ChunkFileWriter implements AutoCloseable {
     /** Rows written. */
     long rows() {
         return rows;
+    }
+
+    /** This chunk's unique_columns tracker, or {@code null} when the gate is not set. */
+    UniqueTracker unique() {
+        return unique;
     }
 
     /** NULLs seen per column, in column order. */

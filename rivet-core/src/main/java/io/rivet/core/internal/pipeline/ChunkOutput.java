@@ -1,5 +1,6 @@
 package io.rivet.core.internal.pipeline;
 
+import io.rivet.core.internal.verify.UniqueTracker;
 import java.util.List;
 
 /**
@@ -9,6 +10,8 @@ import java.util.List;
  * @param rows rows read and written
  * @param nullCounts NULLs per column
  * @param throttleDebtNanos pause owed to the source, to be taken after the chunk's transaction ends
+ * @param unique the chunk's unique_columns values, merged into the run's when the chunk is published, or null
  */
-record ChunkOutput(List<StagedFile> files, long rows, long[] nullCounts, long throttleDebtNanos) {
+record ChunkOutput(List<StagedFile> files, long rows, long[] nullCounts, long throttleDebtNanos,
+        UniqueTracker unique) {
 }

@@ -87,7 +87,7 @@ final class ChunkWorker {
                 }
                 throw translate(failure, what, files);
             }
-            return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos());
+            return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos(), files.unique());
         }
     }
 

@@ -23,6 +23,7 @@ import io.rivet.core.internal.util.Hex;
 import io.rivet.core.internal.util.ProcessMemory;
 import io.rivet.core.internal.verify.OutputValidator;
 import io.rivet.core.internal.verify.SchemaDrift;
+import io.rivet.core.internal.verify.UniqueTracker;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
 import io.rivet.core.spi.SessionSettings;
@@ -97,6 +98,7 @@ public final class ExportRun {
     private final AtomicInteger retries = new AtomicInteger();
     private volatile List<String> schemaChanges = List.of();
     private volatile RunProgress progress;
+    private volatile UniqueTracker uniqueTracker;
     private volatile boolean cancelled;
     private volatile ExecutorService workers;
 
@@ -173,6 +175,7 @@ public final class ExportRun {
                     }
                     publishChunk(s.sink, runId, prefix, 0, staged);
                     nulls = new AtomicLongArray(out.nullCounts());
+                    mergeUnique(out);
                     break;
                 } catch (SQLException e) {
                     RivetException r = SourceErrors.translate(name, "reading", s.planner.target(), e,
@@ -348,6 +351,7 @@ public final class ExportRun {
                 for (int i = 0; i < out.nullCounts().length; i++) {
                     nulls.addAndGet(i, out.nullCounts()[i]);
                 }
+                mergeUnique(out);
                 checkpoint(runId, task, ChunkStatus.DONE, out.rows(), bytes, attempt, null);
                 listener.chunkFinished(info, out.rows(), bytes);
                 ctx.progress().chunkDone();
@@ -362,6 +366,13 @@ public final class ExportRun {
                     throw e;
                 }
             }
+        }
+    }
+
+    private void mergeUnique(ChunkOutput out) {
+        UniqueTracker run = uniqueTracker;
+        if (run != null && out.unique() != null) {
+            run.merge(out.unique());
         }
     }
 
@@ -514,7 +525,7 @@ public final class ExportRun {
     }
 
     private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {
-        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0);
+        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0, null);
         List<StagedFile> staged;
         try (writer) {
             writer.writeEmptyFile();
@@ -574,9 +585,18 @@ public final class ExportRun {
                                 + gate.getValue() + " allowed. Nothing was published.");
             }
         }
-        if (!q.uniqueColumns().isEmpty()) {
-            throw new RivetConfigException(name, "Export \"" + name + "\": quality unique_columns is not supported by"
-                    + " this version of Rivet; remove it from the export.", null);
+        UniqueTracker unique = uniqueTracker;
+        if (unique != null) {
+            List<String> violations = unique.violations();
+            if (!violations.isEmpty()) {
+                throw new CheckFailedException(name, "unique_columns", "no duplicates", String.join("; ", violations),
+                        "Export \"" + name + "\": quality gate unique_columns failed: " + String.join("; ", violations)
+                                + ". Nothing was published.");
+            }
+            for (String w : unique.incomplete()) {
+                LOG.warn("{}: {}", name, w);
+                warnings.add(w);
+            }
         }
     }
 
@@ -590,9 +610,13 @@ public final class ExportRun {
         // Three batches per chunk live at once; keep them well inside the chunk's share.
         long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / 4);
         long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
+        List<String> uniqueColumns = export.quality().uniqueColumns();
+        UniqueTracker unique = uniqueColumns.isEmpty() ? null
+                : new UniqueTracker(name, columns, uniqueColumns, UniqueTracker.DEFAULT_MAX_ENTRIES);
+        uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, progress);
+                batchTarget, writers, progress, unique);
     }
 
     /**

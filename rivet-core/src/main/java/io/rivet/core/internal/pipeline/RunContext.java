@@ -3,6 +3,7 @@ package io.rivet.core.internal.pipeline;
 import io.rivet.Format;
 import io.rivet.Profile;
 import io.rivet.Sink;
+import io.rivet.core.internal.verify.UniqueTracker;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.Dialect;
 import io.rivet.core.spi.FormatProvider;
@@ -19,9 +20,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
         Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
-        ExecutorService writers, RunProgress progress) {
+        ExecutorService writers, RunProgress progress, UniqueTracker unique) {
 
     ChunkFileWriter newFileWriter(int chunk) {
-        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize);
+        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize,
+                unique == null ? null : unique.newChunk());
     }
 }
