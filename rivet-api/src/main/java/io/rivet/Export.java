@@ -41,6 +41,7 @@ public final class Export {
     private final Sink sink;
     private final Quality quality;
     private final boolean validate;
+    private final boolean reconcile;
     private final DataSize maxFileSize;
     private final boolean skipEmpty;
     private final Integer batchRows;
@@ -61,6 +62,7 @@ public final class Export {
         this.sink = b.sink;
         this.quality = b.quality;
         this.validate = b.validate;
+        this.reconcile = b.reconcile;
         this.maxFileSize = b.maxFileSize;
         this.skipEmpty = b.skipEmpty;
         this.batchRows = b.batchRows;
@@ -160,6 +162,15 @@ public final class Export {
         return validate;
     }
 
+    /**
+     * Whether the source's {@code COUNT(*)} of the same rows is compared with the rows written (default false). The
+     * count runs inside the snapshot that read the rows (per chunk in chunked mode), so a busy table cannot cause a
+     * false mismatch; it costs one more scan of each chunk's rows on the source.
+     */
+    public boolean reconcile() {
+        return reconcile;
+    }
+
     /** The size at which a file is closed and the next one started, or {@code null} for no limit. */
     public DataSize maxFileSize() {
         return maxFileSize;
@@ -180,7 +191,7 @@ public final class Export {
         return "Export{" + name + ", " + source + ", " + (table != null ? "table=" + table : "query")
                 + ", " + mode + ", " + effectiveProfile() + ", " + format + ", sink=" + sink.location()
                 + (maxFileSize == null ? "" : ", maxFileSize=" + maxFileSize)
-                + (skipEmpty ? ", skipEmpty" : "") + (validate ? ", validate" : "")
+                + (skipEmpty ? ", skipEmpty" : "") + (validate ? ", validate" : "") + (reconcile ? ", reconcile" : "")
                 + (quality.isEmpty() ? "" : ", " + quality) + "}";
     }
 
@@ -199,6 +210,7 @@ public final class Export {
         private Sink sink;
         private Quality quality = Quality.NONE;
         private boolean validate;
+        private boolean reconcile;
         private DataSize maxFileSize;
         private boolean skipEmpty;
         private Integer batchRows;
@@ -222,6 +234,7 @@ public final class Export {
             this.sink = e.sink;
             this.quality = e.quality;
             this.validate = e.validate;
+            this.reconcile = e.reconcile;
             this.maxFileSize = e.maxFileSize;
             this.skipEmpty = e.skipEmpty;
             this.batchRows = e.batchRows;
@@ -291,6 +304,12 @@ public final class Export {
         /** Read each file back after writing and compare its row count (default false). */
         public Builder validate(boolean validate) {
             this.validate = validate;
+            return this;
+        }
+
+        /** Compare the source's row count with the rows written, inside the same snapshot (default false). */
+        public Builder reconcile(boolean reconcile) {
+            this.reconcile = reconcile;
             return this;
         }
 

@@ -49,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--validate", description = "Read every written file back and check its row count.")
     boolean validate;
 
+    @Option(names = "--reconcile", description = "Compare the source's COUNT(*) with the rows written, inside the"
+            + " same snapshot (per chunk); implies --validate.")
+    boolean reconcile;
+
     RunCommand(RivetCli cli) {
         this.cli = cli;
     }
@@ -57,8 +61,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         RivetConfig config = ConfigLoader.load(this.config, cli.env());
         List<Export> exports = select(config);
-        if (validate) {
-            exports = exports.stream().map(e -> e.toBuilder().validate(true).build()).toList();
+        if (validate || reconcile) {
+            exports = exports.stream().map(e -> e.toBuilder().validate(true).reconcile(reconcile).build()).toList();
         }
         PrintWriter out = cli.out();
         PrintWriter err = cli.err();

@@ -65,6 +65,11 @@ public interface Dialect {
     /** A cheap estimate of {@code table}'s rows from statistics, or -1 when unknown. */
     long estimateRows(Connection connection, String table) throws SQLException;
 
+    /** A query counting the rows of {@code selectSql}; used to reconcile, inside the snapshot that read them. */
+    default String countSql(String selectSql) {
+        return "SELECT COUNT(*) FROM (" + selectSql + ") AS _rivet_count";
+    }
+
     /** Whether the failure is transient: running the same work again on a new connection may succeed. */
     boolean isRetryable(SQLException error);
 }

@@ -295,6 +295,35 @@ class PostgresExportIT {
         assertEquals(RunStatus.SUCCEEDED, r.status());
     }
 
+    // ------------------------------------------------------------------ reconcile
+
+    @ParameterizedTest
+    @ValueSource(strings = {"full", "chunked"})
+    void reconcile_sourceCountMatchesInsideEachSnapshot(String mode) throws Exception {
+        Export.Builder b = export("reconciled_" + mode, "parquet").table("items").reconcile(true);
+        if (mode.equals("chunked")) {
+            b.mode(Mode.chunked("id").chunkSize(700).parallelism(2));
+        }
+        ExportResult r = rivet.run(b.build());
+        assertEquals(2500, r.rows());
+        assertEquals(expectedRows("SELECT * FROM items"), exportedRows(r, "parquet"));
+    }
+
+    @Test
+    void reconcile_aMismatchFailsTheRunAndPublishesNothing() {
+        // The query sees rows only while Rivet's own cursor (rivet_<n>) is open: 100 rows are read through it, and
+        // the reconciling COUNT(*) in the same snapshot, after the cursor is closed, counts 0. SAFE reads through a
+        // cursor.
+        RivetException e = assertThrows(io.rivet.exception.CheckFailedException.class, () -> rivet.run(
+                export("unreconciled", "parquet").profile(Profile.SAFE).reconcile(true)
+                        .query("SELECT g FROM generate_series(1, 100) g"
+                                + " WHERE EXISTS (SELECT 1 FROM pg_cursors WHERE name LIKE 'rivet\\_%')")
+                        .build()));
+        assertTrue(e.getMessage().contains("the source counts 0 rows in the same snapshot but 100 were written"),
+                e.getMessage());
+        assertEquals(List.of(), DuckDb.filesUnder(out.resolve("unreconciled")));
+    }
+
     // ------------------------------------------------------------------ validate
 
     @ParameterizedTest

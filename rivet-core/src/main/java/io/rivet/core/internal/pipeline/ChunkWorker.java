@@ -3,6 +3,7 @@ package io.rivet.core.internal.pipeline;
 import io.rivet.core.internal.plan.ChunkTask;
 import io.rivet.core.internal.source.SourceErrors;
 import io.rivet.core.spi.BatchReader;
+import io.rivet.exception.CheckFailedException;
 import io.rivet.exception.ExportCancelledException;
 import io.rivet.exception.ResourceLimitException;
 import io.rivet.exception.RivetException;
@@ -51,12 +52,16 @@ final class ChunkWorker {
                 ChunkFileWriter files = run.newFileWriter(task.index())) {
             Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
             Throwable failure = null;
+            long sourceCount = -1;
             try {
                 if (ownSnapshot) {
                     run.dialect().beginSnapshot(connection, run.session());
                 }
                 try {
                     readAll(connection, task, handoff, throttle, !ownSnapshot);
+                    if (run.reconcile()) {
+                        sourceCount = count(connection, task.sql());
+                    }
                 } finally {
                     if (ownSnapshot) {
                         run.dialect().endSnapshot(connection);
@@ -86,6 +91,13 @@ final class ChunkWorker {
                     staged.forEach(f -> f.object().abort());
                 }
                 throw translate(failure, what, files);
+            }
+            if (sourceCount >= 0 && sourceCount != files.rows()) {
+                staged.forEach(f -> f.object().abort());
+                throw new CheckFailedException(run.exportName(), "reconcile", sourceCount + " rows",
+                        files.rows() + " rows", "Export \"" + run.exportName() + "\": reconcile failed for " + what
+                                + ": the source counts " + sourceCount + " rows in the same snapshot but " + files.rows()
+                                + " were written. Nothing of this chunk was published; please report this.");
             }
             return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos(), files.unique());
         }
@@ -124,6 +136,14 @@ final class ChunkWorker {
             }
         }
         handoff.finish();
+    }
+
+    private long count(Connection connection, String sql) throws SQLException {
+        try (java.sql.Statement s = connection.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(run.dialect().countSql(sql))) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,

@@ -616,7 +616,7 @@ public final class ExportRun {
         uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, progress, unique);
+                batchTarget, writers, progress, unique, export.reconcile());
     }
 
     /**
