@@ -53,6 +53,10 @@ public final class SourceErrors {
             return new RivetConfigException(exportName, head + "Rivet reads in read-only transactions; the query"
                     + " tried to write (e.g. nextval() or a data-modifying CTE). Remove the write from the query.", e);
         }
+        if (state.equals("0A000")) {
+            return new RivetConfigException(exportName, head + "Rivet runs the query as a subquery of a read-only"
+                    + " transaction; rewrite it as a plain SELECT (a data-modifying WITH, for one, is refused).", e);
+        }
         boolean retryable = dialect != null && dialect.isRetryable(e);
         return new SourceException(exportName, head + (retryable
                 ? "This looks transient; Rivet retried it as the profile allows. Run again (or with --resume for"
