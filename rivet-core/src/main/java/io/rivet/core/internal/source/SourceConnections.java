@@ -78,7 +78,8 @@ public final class SourceConnections implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setAutoCommit(true);
         config.setPoolName("rivet-" + exportName);
-        config.setConnectionTimeout(30_000);
+        // Long enough for any reachable server; short enough that a wrong host or password fails within seconds.
+        config.setConnectionTimeout(10_000);
         // Do not connect while building: connection errors surface, classified, on first use.
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);

@@ -21,6 +21,10 @@ public final class SourceErrors {
      */
     public static RivetException translate(String exportName, String what, String target, SQLException e,
             Dialect dialect) {
+        // A pool timeout wraps the driver's real reason (refused, unknown role...) as its cause: report that one.
+        if (e.getCause() instanceof SQLException cause && cause.getMessage() != null) {
+            e = cause;
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         int code = e.getErrorCode();
         String head = "Export \"" + exportName + "\": " + what + " failed: " + firstLine(e.getMessage())

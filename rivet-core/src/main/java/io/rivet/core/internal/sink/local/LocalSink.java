@@ -7,7 +7,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -182,10 +181,13 @@ public final class LocalSink implements Sink {
 
     SinkException failure(String key, String what, IOException e) {
         String cause = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        boolean denied = e instanceof AccessDeniedException;
+        // A missing or forbidden path, or a full disk, will not heal by retrying in a few seconds: the operator has
+        // to act. Other I/O errors (a network file system's hiccup) may.
+        boolean permanent = e instanceof java.nio.file.FileSystemException
+                || String.valueOf(e.getMessage()).contains("No space left");
         return new SinkException(null, location, key, "Local sink " + location + ", object \"" + key + "\": " + what
                 + " (" + cause + "). Check that the disk is not full and that the process may write to " + root
-                + ".", e, !denied);
+                + ".", e, !permanent);
     }
 
     /** Visits the files (temp files included) whose keys start with {@code prefix}. */
