@@ -14,6 +14,7 @@ import io.rivet.Quality;
 import io.rivet.Sink;
 import io.rivet.core.internal.engine.ProviderRegistry;
 import io.rivet.core.internal.manifest.Manifest;
+import io.rivet.core.internal.manifest.ManifestReader;
 import io.rivet.core.internal.plan.ChunkTask;
 import io.rivet.core.internal.plan.ExportPlan;
 import io.rivet.core.internal.plan.Planner;
@@ -135,6 +136,7 @@ public final class ExportRun {
                         engineAllocator.getLimit())) {
             Planner planner = new Planner(export, source.dialect());
             Setup setup = new Setup(sink, formats, source, planner, runAllocator, started, t0);
+            recoverInterruptedRuns(sink);
             return export.mode() instanceof ChunkedMode ? runChunked(setup) : runSingle(setup);
         }
     }
@@ -142,6 +144,60 @@ public final class ExportRun {
     /** Everything a run needs while it executes. */
     private record Setup(Sink sink, FormatProvider formats, SourceConnections source, Planner planner,
             BufferAllocator allocator, Instant started, long t0) {
+    }
+
+    // ---------------------------------------------------------------- crash recovery
+
+    /**
+     * Settles runs of this export that a killed process left RUNNING. One that published its {@code _SUCCESS} only
+     * missed its bookkeeping: its cursor (read back from its manifest) and its records are completed, so the next read
+     * starts after it and nothing is exported twice. One that did not publish is marked FAILED (a chunked one stays
+     * resumable) and its staged leftovers are removed. Assumes one process runs an export at a time.
+     */
+    private void recoverInterruptedRuns(Sink sink) {
+        for (RunRecord r : store.runs(name, 20)) {
+            if (r.status() != RunStatus.RUNNING) {
+                continue;
+            }
+            String prefix = name + "/" + r.runId() + "/";
+            if (sink.list(prefix + Manifest.SUCCESS_FILE_NAME).contains(prefix + Manifest.SUCCESS_FILE_NAME)) {
+                String manifest = readText(sink, prefix + Manifest.FILE_NAME);
+                String cursor = ManifestReader.string(manifest, "cursor_to");
+                if (ManifestReader.string(manifest, "cursor_column") != null && cursor != null) {
+                    store.saveCursor(name, new CursorState(cursor, ManifestReader.string(manifest, "cursor_to_key"),
+                            r.runId(), Instant.now()));
+                }
+                store.unfinishedChunkRun(name).filter(c -> c.runId().equals(r.runId()))
+                        .ifPresent(c -> store.closeChunkRun(name, r.runId(), true));
+                List<FileRecord> files = store.files(name, r.runId());
+                store.recordRun(new RunRecord(r.runId(), name, RunStatus.SUCCEEDED, r.mode(), r.startedAt(),
+                        Instant.now(), files.stream().mapToLong(FileRecord::rows).sum(),
+                        files.stream().mapToLong(FileRecord::bytes).sum(), files.size(), r.retries(), null,
+                        r.throttled(), r.peakMemoryBytes(), List.of("published, then the process stopped before"
+                                + " its bookkeeping; completed by run recovery")));
+                LOG.warn("{}: run {} was published but its process stopped before recording it; completed it now",
+                        name, r.runId());
+            } else {
+                int cleaned = sink.cleanStaging(prefix);
+                // A manifest without _SUCCESS was never published; remove it so that no reader mistakes it.
+                sink.delete(prefix + Manifest.FILE_NAME);
+                store.recordRun(new RunRecord(r.runId(), name, RunStatus.FAILED, r.mode(), r.startedAt(),
+                        Instant.now(), r.rows(), r.bytes(), r.files(), r.retries(),
+                        "the process stopped during the run (killed or crashed); nothing of it was published",
+                        r.throttled(), r.peakMemoryBytes(), r.warnings()));
+                LOG.warn("{}: run {} was interrupted by its process stopping; marked failed{}", name, r.runId(),
+                        cleaned > 0 ? ", " + cleaned + " staged files removed" : "");
+            }
+        }
+    }
+
+    private String readText(Sink sink, String key) {
+        try (java.io.InputStream in = sink.read(key)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SinkException(name, sink.location(), key, "Export \"" + name + "\": reading " + key
+                    + " back for crash recovery failed: " + e.getMessage(), e, true);
+        }
     }
 
     // ---------------------------------------------------------------- single-snapshot modes

@@ -139,6 +139,9 @@ public final class Planner {
             predicates.add(qc + " <= " + dialect.literal(upper, cursor));
         }
         details.put("cursor_to", upper);
+        if (key != null) {
+            details.put("cursor_to_key", upperKey);
+        }
         String sql = baseSql() + " WHERE " + String.join(" AND ", predicates);
         String range = cursor.name() + " " + (last == null ? "(start)" : last.value()) + " .. " + upper;
         CursorState next = new CursorState(upper, upperKey, null, Instant.now());
