@@ -57,19 +57,27 @@ final class ChunkWorker {
                 if (ownSnapshot) {
                     run.dialect().beginSnapshot(connection, run.session());
                 }
-                try {
-                    readAll(connection, task, handoff, throttle, !ownSnapshot);
-                    if (run.reconcile()) {
-                        sourceCount = count(connection, task.sql());
-                    }
-                } finally {
-                    if (ownSnapshot) {
-                        run.dialect().endSnapshot(connection);
-                    }
+                readAll(connection, task, handoff, throttle, !ownSnapshot);
+                if (run.reconcile()) {
+                    sourceCount = count(connection, task.sql());
                 }
             } catch (Throwable t) {
                 failure = t;
-                handoff.fail(t);
+            }
+            if (ownSnapshot) {
+                // Ending the snapshot on a broken connection fails too; the first failure is the one to report.
+                try {
+                    run.dialect().endSnapshot(connection);
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    } else {
+                        failure.addSuppressed(t);
+                    }
+                }
+            }
+            if (failure != null) {
+                handoff.fail(failure);
             }
             List<StagedFile> staged = null;
             try {

@@ -95,7 +95,7 @@ public final class ExportRun {
     private final BufferAllocator engineAllocator;
     private final Profile profile;
     private final int parallelism;
-    private final List<String> warnings = new ArrayList<>();
+    private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger retries = new AtomicInteger();
     private volatile List<String> schemaChanges = List.of();
     private volatile RunProgress progress;
@@ -722,6 +722,10 @@ public final class ExportRun {
         }
         Duration delay = Backoff.delay(profile.retryBackoff(), attempt);
         retries.incrementAndGet();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        warnings.add((chunk == null ? "the read" : "chunk " + (chunk.index() + 1) + " of " + chunk.count())
+                + " failed on attempt " + attempt + " and was retried: "
+                + (message.length() > 300 ? message.substring(0, 300) + "..." : message));
         LOG.warn("{}: {} failed (attempt {} of {}), retrying in {} ms: {}", name,
                 chunk == null ? "the read" : "chunk " + (chunk.index() + 1), attempt, profile.maxRetries() + 1,
                 delay.toMillis(), e.getMessage());
