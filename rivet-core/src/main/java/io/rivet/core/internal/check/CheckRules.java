@@ -167,8 +167,8 @@ public final class CheckRules {
             return;
         }
         if (export.table() == null) {
-            report.add(Finding.info("index_not_checked", "Export \"" + name + "\" reads a query, so Rivet cannot"
-                    + " tell which table's index serves " + wanted.get(0)[0] + " \"" + wanted.get(0)[1] + "\".",
+            report.add(Finding.info("index_not_checked", "Export \"" + name + "\": it reads a query, so Rivet"
+                    + " cannot tell which table's index serves " + wanted.get(0)[0] + " \"" + wanted.get(0)[1] + "\".",
                     "Make sure the column's base table has an index that starts with it, and read the plan below."));
             return;
         }
@@ -211,9 +211,11 @@ public final class CheckRules {
     private long plans() {
         SourceInspector.Plan read = f.plans.get(PlanKind.READ);
         long rows = -1;
+        SourceInspector.Plan chunk = f.plans.get(PlanKind.CHUNK);
         if (read != null) {
             rows = read.rows();
-            report.planSummary(read.summary());
+            // A chunked run never reads the whole table at once: show how one chunk is read.
+            report.planSummary(chunk != null ? "per chunk: " + chunk.summary() : read.summary());
         } else if (f.table != null) {
             rows = f.table.rowEstimate();
         }
