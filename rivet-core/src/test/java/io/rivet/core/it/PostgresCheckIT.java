@@ -69,11 +69,13 @@ class PostgresCheckIT {
                 "INSERT INTO readings SELECT g, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second', g"
                         + " FROM generate_series(1, 150000) g",
                 "CREATE TABLE shapes (id int PRIMARY KEY, p point)",
+                "CREATE TABLE secret (id int PRIMARY KEY)",
                 "ANALYZE",
                 "CREATE ROLE " + limited + " LOGIN PASSWORD '" + PASSWORD + "' CONNECTION LIMIT 2",
                 "CREATE ROLE " + reader + " LOGIN PASSWORD '" + PASSWORD + "'",
                 "CREATE ROLE " + writer + " LOGIN PASSWORD '" + PASSWORD + "'",
                 "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + limited + ", " + reader + ", " + writer,
+                "REVOKE SELECT ON secret FROM " + limited + ", " + reader + ", " + writer,
                 "GRANT INSERT, UPDATE ON orders TO " + writer);
     }
 
@@ -248,6 +250,36 @@ class PostgresCheckIT {
 
         assertEquals(List.of("unsupported_type"), codes(r, Severity.FAIL));
         assertTrue(r.findings(Severity.FAIL).get(0).message().contains("\"p\""), r.findings().toString());
+    }
+
+    @Test
+    void tableTheUserMayNotRead_isNotReady_once() {
+        CheckReport r = rivet.check(export("secret", as(reader)).table("secret").build());
+
+        assertEquals(List.of("permission_denied"), codes(r, Severity.FAIL), r.findings().toString());
+        assertTrue(r.findings(Severity.FAIL).get(0).message().contains("SQLSTATE 42501"), r.findings().toString());
+    }
+
+    @Test
+    void aSystemViewTheUserMayNotRead_isReportedAsNotChecked_andTheCheckGoesOn() {
+        // Revoked in this test database only (system views are per database), and restored at the end.
+        db.execute("REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC");
+        try {
+            CheckReport r = rivet.check(export("events_blind", as(reader)).table("events")
+                    .mode(Mode.incremental("updated_at")).build());
+
+            List<String> notChecked = r.findings(Severity.INFO).stream().filter(f -> f.code().equals("not_checked"))
+                    .map(Finding::message).toList();
+            assertEquals(2, notChecked.size(), notChecked.toString());
+            assertTrue(notChecked.get(0).contains("could not check the connection limits and sessions: permission"
+                    + " denied for view pg_stat_activity (SQLSTATE 42501)"), notChecked.toString());
+            assertTrue(notChecked.get(1).contains("could not check long-running transactions"), notChecked.toString());
+            assertEquals(Verdict.READY, r.verdict(), r.findings().toString());
+            assertTrue(r.has("timeouts"), "probes after the failed one still ran");
+            assertFalse(r.facts().containsKey("connections.server_limit"));
+        } finally {
+            db.execute("GRANT SELECT ON pg_catalog.pg_stat_activity TO PUBLIC");
+        }
     }
 
     // ------------------------------------------------------------------ plans and chunks

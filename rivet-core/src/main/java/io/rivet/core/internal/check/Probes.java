@@ -58,6 +58,10 @@ final class Probes {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = message.indexOf('\n');
         message = (nl < 0 ? message : message.substring(0, nl)).trim();
+        // pgjdbc prefixes the server's severity ("ERROR: "), which says nothing here.
+        if (message.startsWith("ERROR: ")) {
+            message = message.substring("ERROR: ".length());
+        }
         return message + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
     }
 }
