@@ -6,6 +6,7 @@ module io.rivet.api {
     requires transitive java.sql;
 
     exports io.rivet;
+    exports io.rivet.check;
     exports io.rivet.exception;
     exports io.rivet.spi;
     exports io.rivet.state;

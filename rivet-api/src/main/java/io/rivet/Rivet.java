@@ -1,5 +1,7 @@
 package io.rivet;
 
+import io.rivet.check.CheckReport;
+import io.rivet.check.TableDiscovery;
 import io.rivet.exception.ProviderConflictException;
 import io.rivet.exception.ProviderNotFoundException;
 import io.rivet.exception.RivetConfigException;
@@ -55,6 +57,59 @@ public interface Rivet extends AutoCloseable {
      * @throws io.rivet.exception.RivetException (a subtype) naming the first problem found
      */
     void validate(Export export);
+
+    /**
+     * Preflight: inspects the export's source without writing anything and reports whether it is ready to run: the
+     * table or query exists and maps, the mode's columns exist and are indexed, the database's plan and row estimate,
+     * the connected user's privileges (a superuser or a user that can write is flagged, with the SQL for a SELECT-only
+     * user), replica and replication lag, connection headroom against {@code parallelism + 1}, the timeouts in effect
+     * and long-running transactions already on the source. Everything runs in one read-only snapshot of the same kind
+     * an export uses; a probe the user may not run is reported as not checked, never as a failure of the check.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}, so that other implementations of
+     * this interface keep compiling; the engine built by {@link #builder()} implements it.
+     *
+     * @return the report; its {@link io.rivet.check.CheckReport#verdict() verdict} says whether the export can run
+     * @throws io.rivet.exception.RivetException (a subtype) when the source cannot be reached at all (a connection or
+     *     authentication failure), so there is nothing to report on
+     */
+    @Incubating(since = "0.1")
+    default CheckReport check(Export export) {
+        throw new UnsupportedOperationException("check is not implemented by " + getClass().getName());
+    }
+
+    /**
+     * Describes one live table ({@code table} or {@code schema.table}) and suggests how to export it (what
+     * {@code rivet init} writes). Reads only the catalog, the statistics and, for a chunk key, its {@code MIN} and
+     * {@code MAX} through the primary key's index, in one read-only snapshot.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}; the engine built by
+     * {@link #builder()} implements it.
+     *
+     * @throws io.rivet.exception.RivetConfigException when the table does not exist or the source's dialect cannot be
+     *     inspected
+     * @throws io.rivet.exception.RivetException (a subtype) when the source cannot be reached
+     */
+    @Incubating(since = "0.1")
+    default TableDiscovery discoverTable(Source source, String table) {
+        throw new UnsupportedOperationException("discoverTable is not implemented by " + getClass().getName());
+    }
+
+    /**
+     * Describes every table of {@code schema} (ordinary and partitioned tables, by name) as
+     * {@link #discoverTable(Source, String)} does. An empty schema gives an empty list.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}; the engine built by
+     * {@link #builder()} implements it.
+     *
+     * @throws io.rivet.exception.RivetConfigException when the schema does not exist or the source's dialect cannot
+     *     be inspected
+     * @throws io.rivet.exception.RivetException (a subtype) when the source cannot be reached
+     */
+    @Incubating(since = "0.1")
+    default List<TableDiscovery> discoverSchema(Source source, String schema) {
+        throw new UnsupportedOperationException("discoverSchema is not implemented by " + getClass().getName());
+    }
 
     /** The engine's state store (its own, or the one passed to the builder). */
     StateStore stateStore();

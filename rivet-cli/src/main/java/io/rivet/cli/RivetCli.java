@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet demo}, {@code --version}, {@code --help}.
+ * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet check}, {@code rivet init}, {@code rivet demo},
+ * {@code --version}, {@code --help}.
  *
  * <p>Exit codes (see {@link ExitCodes}): 0 success; 1 configuration, usage or a permanent failure; 2 a retryable
  * failure; 3 a failed data-integrity check; 4 schema drift. Errors print one {@code error: <message>} line per problem
@@ -82,6 +83,8 @@ public final class RivetCli implements Callable<Integer> {
         cl.addSubcommand("demo", new DemoCommand(this));
         cl.addSubcommand("metrics", new MetricsCommand(this));
         cl.addSubcommand("state", new StateCommand(this));
+        cl.addSubcommand("check", new CheckCommand(this));
+        cl.addSubcommand("init", new InitCommand(this));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, arguments) -> {

@@ -4,6 +4,7 @@ import io.rivet.Incubating;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What Rivet needs to know about one database family: how to open a gentle read-only snapshot, how to describe and
@@ -72,4 +73,12 @@ public interface Dialect {
 
     /** Whether the failure is transient: running the same work again on a new connection may succeed. */
     boolean isRetryable(SQLException error);
+
+    /**
+     * The probes behind {@code rivet check} and {@code rivet init} for this database, or empty when it has none yet;
+     * {@code check} then reports only what {@link #describe} shows and says which checks were skipped.
+     */
+    default Optional<SourceInspector> inspector() {
+        return Optional.empty();
+    }
 }

@@ -4,7 +4,12 @@ import io.rivet.Export;
 import io.rivet.ExportResult;
 import io.rivet.Rivet;
 import io.rivet.Sink;
+import io.rivet.Source;
 import io.rivet.UriSink;
+import io.rivet.check.CheckReport;
+import io.rivet.check.TableDiscovery;
+import io.rivet.core.internal.check.Discovery;
+import io.rivet.core.internal.check.Preflight;
 import io.rivet.core.internal.pipeline.ExportRun;
 import io.rivet.core.internal.plan.Planner;
 import io.rivet.core.internal.source.SourceConnections;
@@ -98,6 +103,31 @@ public final class DefaultRivet implements Rivet {
             }
         } finally {
             sink.close();
+        }
+    }
+
+    /** Runs the preflight of docs/design/009-check-and-init.md; see {@link Preflight}. */
+    @Override
+    public CheckReport check(Export export) {
+        ensureOpen();
+        return new Preflight(providers, store).check(export);
+    }
+
+    @Override
+    public TableDiscovery discoverTable(Source source, String table) {
+        ensureOpen();
+        return new Discovery(providers).table(source, table);
+    }
+
+    @Override
+    public List<TableDiscovery> discoverSchema(Source source, String schema) {
+        ensureOpen();
+        return new Discovery(providers).schema(source, schema);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Rivet engine is closed");
         }
     }
 

@@ -5,6 +5,7 @@ import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.Dialect;
 import io.rivet.core.spi.SessionSettings;
+import io.rivet.core.spi.SourceInspector;
 import io.rivet.exception.ColumnMappingException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The PostgreSQL dialect (see docs/design/003-postgres-dialect.md). Stateless and thread-safe; every method works on
@@ -221,6 +223,12 @@ public final class PostgresDialect implements Dialect {
                 return rs.wasNull() || estimate < 0 ? -1 : Math.round(estimate);
             }
         }
+    }
+
+    /** The PostgreSQL probes of {@code rivet check} and {@code rivet init}: {@link PostgresInspector}. */
+    @Override
+    public Optional<SourceInspector> inspector() {
+        return Optional.of(PostgresInspector.INSTANCE);
     }
 
     /** See {@link PostgresErrors}: connection, serialization, deadlock, lock-timeout and resource failures only. */
