@@ -473,12 +473,8 @@ class MySqlExportIT {
 
     @Test
     void mysqlUriAndCallersDataSource_bothWork() throws Exception {
-        String jdbc = db.jdbcUrl();
-        Matcher m = Pattern.compile("jdbc:mysql://([^/]+)/([^?]+).*").matcher(jdbc);
-        assertTrue(m.matches(), jdbc);
-        String user = db.user() == null ? "root" : db.user();
-        String uri = "mysql://" + user + (db.password() == null ? "" : ":" + db.password()) + "@" + m.group(1) + "/"
-                + m.group(2);
+        String uri = db.uri();
+        assertTrue(uri.startsWith("mysql://"), uri);
         ExportResult viaUri = rivet.run(Export.builder().name("via_uri").source(Source.jdbcUrl(uri))
                 .table("items").format(Format.parquet()).sink(Sink.local(out)).build());
         assertEquals(2500, viaUri.rows());

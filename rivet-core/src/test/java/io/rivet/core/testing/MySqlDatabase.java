@@ -31,6 +31,40 @@ public final class MySqlDatabase implements AutoCloseable {
         return server.url(name);
     }
 
+    /**
+     * The database as a {@code mysql://user:password@host:port/db} URI (the form the Rust tool's configs use), with
+     * the credentials percent-encoded; they come from {@link #user()} and {@link #password()} or, when the server was
+     * given by URL, from its {@code user} and {@code password} parameters.
+     */
+    public String uri() {
+        String jdbc = jdbcUrl();
+        int q = jdbc.indexOf('?');
+        String base = q < 0 ? jdbc : jdbc.substring(0, q);
+        String user = server.user();
+        String password = server.password();
+        if (q >= 0) {
+            for (String pair : jdbc.substring(q + 1).split("&")) {
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (key.equals("user") && user == null) {
+                    user = value;
+                } else if (key.equals("password") && password == null) {
+                    password = value;
+                }
+            }
+        }
+        String hostAndDb = base.substring("jdbc:mysql://".length());
+        String info = user == null ? "" : encode(user) + (password == null || password.isEmpty() ? ""
+                : ":" + encode(password)) + "@";
+        return "mysql://" + info + hostAndDb;
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** The user name, or null when the URL carries it. */
     public String user() {
         return server.user();
