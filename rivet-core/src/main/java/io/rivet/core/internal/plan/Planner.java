@@ -143,15 +143,16 @@ public final class Planner {
         List<String> predicates = new ArrayList<>();
         if (last != null) {
             if (key != null && last.tieBreakerValue() != null) {
-                predicates.add("(" + qc + ", " + qk + ") > (" + dialect.literal(last.value(), cursor) + ", "
-                        + dialect.literal(last.tieBreakerValue(), key) + ")");
+                predicates.add(dialect.keyPredicate(List.of(qc, qk), ">", List.of(dialect.literal(last.value(), cursor),
+                        dialect.literal(last.tieBreakerValue(), key))));
             } else {
                 predicates.add(qc + " > " + dialect.literal(last.value(), cursor));
             }
         }
         if (key != null) {
-            predicates.add("(" + qc + ", " + qk + ") <= (" + dialect.literal(upper, cursor) + ", "
-                    + dialect.literal(upperKey, key) + ")");
+            // Through the dialect: MariaDB range-scans only the expanded form of a row-value comparison.
+            predicates.add(dialect.keyPredicate(List.of(qc, qk), "<=", List.of(dialect.literal(upper, cursor),
+                    dialect.literal(upperKey, key))));
         } else {
             predicates.add(qc + " <= " + dialect.literal(upper, cursor));
         }

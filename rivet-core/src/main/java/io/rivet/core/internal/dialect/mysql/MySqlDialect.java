@@ -164,7 +164,8 @@ public final class MySqlDialect implements Dialect {
         MySqlField[] fields;
         try (Statement s = connection.createStatement()) {
             s.setEscapeProcessing(false);
-            try (ResultSet rs = s.executeQuery("SELECT * FROM (" + stripTerminator(selectSql) + "\n) AS _rivet LIMIT 0")) {
+            String sql = "SELECT * FROM (" + stripTerminator(selectSql) + "\n) AS _rivet LIMIT 0";
+            try (ResultSet rs = s.executeQuery(sql)) {
                 fields = MySqlField.of(rs);
             }
         }

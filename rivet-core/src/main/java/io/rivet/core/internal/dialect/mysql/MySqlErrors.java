@@ -28,7 +28,7 @@ final class MySqlErrors {
     private MySqlErrors() {
     }
 
-    /** Whether {@code error} (or the first SQLException in its cause chain that carries a code or state) is transient. */
+    /** Whether {@code error} (or the first SQLException in its cause chain with a code or state) is transient. */
     static boolean isRetryable(SQLException error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException e && (e.getErrorCode() != 0 || e.getSQLState() != null)) {

@@ -8,7 +8,7 @@ package io.rivet.core.internal.dialect.mysql;
  */
 final class MySqlText {
 
-    /** Returned by the date and datetime parsers for a zero or partly zero date ({@code 0000-00-00}, {@code 2024-00-15}). */
+    /** What the date and datetime parsers return for a zero or partly zero date (0000-00-00, 2024-00-15). */
     static final long ZERO = Long.MIN_VALUE;
 
     static final long MICROS_PER_SECOND = 1_000_000L;
