@@ -289,7 +289,35 @@ public final class MySqlDialect implements Dialect {
     public BatchReader openReader(Connection connection, String selectSql, KeysetPaging paging, List<Column> columns)
             throws SQLException {
         requireConnectorJ(connection);
-        return MySqlBatchReader.open(connection, this, selectSql, paging, columns, zeroDatesAsNull(connection));
+        KeysetPaging pages = paging != null && pageable(paging, columns) ? paging : null;
+        return MySqlBatchReader.open(connection, this, selectSql, pages, columns, zeroDatesAsNull(connection));
+    }
+
+    /**
+     * Whether every key column can be compared through a literal: not a float (whose text need not compare equal),
+     * JSON or BIT (which has no text form here). A primary key of such a column is read in one statement instead.
+     */
+    private static boolean pageable(KeysetPaging paging, List<Column> columns) {
+        for (String name : paging.keyColumns()) {
+            Column key = null;
+            for (Column c : columns) {
+                if (c.name().equalsIgnoreCase(name)) {
+                    key = c;
+                    break;
+                }
+            }
+            if (key == null || key.sourceTypeName().startsWith("bit(")) {
+                return false;
+            }
+            switch (key.type().kind()) {
+                case FLOAT32, FLOAT64, JSON, LIST -> {
+                    return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return true;
     }
 
     /** True: a MySQL streaming SELECT holds the server for the whole read, so reads go in keyset pages. */

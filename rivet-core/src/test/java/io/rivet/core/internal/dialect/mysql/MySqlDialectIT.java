@@ -282,6 +282,22 @@ class MySqlDialectIT {
     }
 
     @Test
+    void keysThatCannotBeLiterals_areReadInOneStatementInstead() throws Exception {
+        db.execute("CREATE TABLE bitkey (b bit(8) PRIMARY KEY, v int)", "INSERT INTO bitkey VALUES (b'1', 1), (b'10', 2),"
+                + " (b'11111111', 3)");
+        try (Connection c = db.connect()) {
+            dialect.beginSnapshot(c, null);
+            try {
+                List<Column> columns = dialect.describe(c, "SELECT * FROM bitkey", "bitkey");
+                assertEquals(List.of("1|1", "2|2", "255|3"), readAll(c, "SELECT * FROM bitkey ORDER BY b",
+                        new KeysetPaging("`bitkey`", null, List.of("b")), columns, 1));
+            } finally {
+                dialect.endSnapshot(c);
+            }
+        }
+    }
+
+    @Test
     void textInAnotherCharacterSet_arrivesAsUtf8() throws Exception {
         db.execute("CREATE TABLE latin (id int PRIMARY KEY, l varchar(20) CHARACTER SET latin1, u text,"
                 + " g varchar(20) CHARACTER SET greek)",
