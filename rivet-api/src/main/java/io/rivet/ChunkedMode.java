@@ -5,8 +5,12 @@ package io.rivet;
  * own short read-only transaction. Immutable; the option methods return copies. Obtain it with
  * {@link Mode#chunked(String)} or {@link Mode#chunked()}.
  *
- * <p>Boundaries come from {@code MIN} and {@code MAX} of the column. A column holding NULLs is refused, never
- * silently dropped. Every chunk is checkpointed in the {@link io.rivet.state.StateStore}; a failed run resumed with
+ * <p>An integer key is split into ranges of {@code chunkSize} key values from its {@code MIN} and {@code MAX}. Any
+ * other key (text, date, timestamp, decimal, uuid, or a composite primary key) is split by keyset: the boundaries are
+ * read up front, {@code chunkSize} rows apart in key order, and each chunk reads {@code key > previous boundary AND
+ * key <= its boundary}. A column holding NULLs is refused, never silently dropped.
+ *
+ * <p>Every chunk is checkpointed in the {@link io.rivet.state.StateStore}; a failed run resumed with
  * {@code Rivet.resume(...)} continues from the unfinished chunks and overwrites, never duplicates, their files.
  */
 public final class ChunkedMode implements Mode {
@@ -28,12 +32,12 @@ public final class ChunkedMode implements Mode {
         return "chunked";
     }
 
-    /** The chunk column, or {@code null} to use the table's single-column integer primary key. */
+    /** The chunk column, or {@code null} to use the table's primary key (all its columns when composite). */
     public String column() {
         return column;
     }
 
-    /** The width of each chunk's key range (for date and timestamp keys: in days). */
+    /** The width of each chunk's key range for an integer key; the rows per chunk for a keyset-chunked key. */
     public long chunkSize() {
         return chunkSize;
     }

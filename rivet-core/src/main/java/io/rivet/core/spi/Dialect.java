@@ -2,6 +2,7 @@ package io.rivet.core.spi;
 
 import io.rivet.Incubating;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,25 @@ public interface Dialect {
      */
     BatchReader openReader(Connection connection, String selectSql, List<Column> columns) throws SQLException;
 
+    /**
+     * Opens a reader over {@code selectSql} that may instead read the same rows in keyset pages described by
+     * {@code paging} (when not {@code null}), so that no single statement runs for long. The default ignores
+     * {@code paging} and calls {@link #openReader(Connection, String, List)}; a dialect whose one statement holds
+     * the server for the whole read (MySQL's streaming SELECT) overrides it and reports {@link #pagesByKey()}.
+     */
+    default BatchReader openReader(Connection connection, String selectSql, KeysetPaging paging, List<Column> columns)
+            throws SQLException {
+        return openReader(connection, selectSql, columns);
+    }
+
+    /**
+     * Whether this dialect reads in keyset pages when given a {@link KeysetPaging}: the planner only looks up the
+     * primary key for paging when this is true. Default false.
+     */
+    default boolean pagesByKey() {
+        return false;
+    }
+
     /** Quotes an identifier (one name, not a dotted path), escaping as the database requires. */
     String quoteIdentifier(String identifier);
 
@@ -62,6 +82,44 @@ public interface Dialect {
 
     /** The single-column primary key of {@code table}, or an empty list when it has none or several columns. */
     List<String> primaryKey(Connection connection, String table) throws SQLException;
+
+    /**
+     * Every column of {@code table}'s primary key in key order, or an empty list when it has none. The default
+     * returns {@link #primaryKey}, which knows only single-column keys.
+     */
+    default List<String> primaryKeyColumns(Connection connection, String table) throws SQLException {
+        return primaryKey(connection, table);
+    }
+
+    /**
+     * An SQL predicate comparing the row value of {@code quotedColumns} with {@code literals} (as
+     * {@link #literal} renders them) in the lexicographic order of the key: {@code op} is {@code >}, {@code >=},
+     * {@code <} or {@code <=}. The default is the standard row-value comparison {@code (a, b) > (x, y)}, which
+     * PostgreSQL answers with an index range; a dialect whose optimizer does not (MariaDB) expands it into the
+     * equivalent {@code a >= x AND (a > x OR b > y)}.
+     *
+     * @throws IllegalArgumentException when the lists differ in size or are empty, or {@code op} is not one of the four
+     */
+    default String keyPredicate(List<String> quotedColumns, String op, List<String> literals) {
+        if (quotedColumns.isEmpty() || quotedColumns.size() != literals.size()) {
+            throw new IllegalArgumentException("a key comparison needs as many literals as columns");
+        }
+        if (!List.of(">", ">=", "<", "<=").contains(op)) {
+            throw new IllegalArgumentException("unknown key comparison " + op);
+        }
+        if (quotedColumns.size() == 1) {
+            return quotedColumns.get(0) + " " + op + " " + literals.get(0);
+        }
+        return "(" + String.join(", ", quotedColumns) + ") " + op + " (" + String.join(", ", literals) + ")";
+    }
+
+    /**
+     * The text of column {@code index} of the current row of {@code rs} (a value of {@code column}, e.g. a chunk
+     * boundary or an incremental cursor) in the form {@link #literal} accepts. The default is {@code getString}.
+     */
+    default String keyText(ResultSet rs, int index, Column column) throws SQLException {
+        return rs.getString(index);
+    }
 
     /** A cheap estimate of {@code table}'s rows from statistics, or -1 when unknown. */
     long estimateRows(Connection connection, String table) throws SQLException;

@@ -47,6 +47,8 @@ public final class TestDatabases {
     private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
     private static PostgresServer postgres;
     private static RuntimeException postgresFailure;
+    private static MySqlServer mysql;
+    private static RuntimeException mysqlFailure;
 
     private TestDatabases() {
     }
@@ -71,6 +73,74 @@ public final class TestDatabases {
             postgresFailure = e;
             throw e;
         }
+    }
+
+    /**
+     * The MySQL or MariaDB server for this JVM, resolved on first call (and printed once to standard output), in this
+     * order:
+     * <ol>
+     *   <li>{@code RIVET_TEST_MYSQL_URL} (environment variable, or system property {@code rivet.test.mysql.url}): a
+     *       Connector/J URL whose user may create and drop databases, credentials in its {@code user} and
+     *       {@code password} parameters. When it is set but does not answer, resolution fails.</li>
+     *   <li>the local server at {@code jdbc:mysql://127.0.0.1:3306/}, user {@code root} without a password, if it
+     *       answers within two seconds (see {@link MySqlServer} for a server whose root uses socket auth only);</li>
+     *   <li>a MySQL 8 container (Testcontainers, image {@link #MYSQL_IMAGE}) when a Docker engine exists.</li>
+     * </ol>
+     * There is no embedded fallback: when none of these answers, this throws, naming every attempt, so the tests fail
+     * instead of skipping silently.
+     *
+     * @throws IllegalStateException when no server could be found or started
+     */
+    public static synchronized MySqlServer mysql() {
+        if (mysql != null) {
+            return mysql;
+        }
+        if (mysqlFailure != null) {
+            throw mysqlFailure;
+        }
+        try {
+            mysql = resolveMySql();
+            System.out.println("[rivet tests] MySQL: " + mysql.description() + " (" + mysql.version() + ")");
+            return mysql;
+        } catch (RuntimeException e) {
+            mysqlFailure = e;
+            throw e;
+        }
+    }
+
+    /** The MySQL image the Testcontainers fallback runs (and {@code MySql8ExportIT} uses). */
+    public static final String MYSQL_IMAGE = "mysql:8.4";
+
+    private static MySqlServer resolveMySql() {
+        List<String> tried = new ArrayList<>();
+        String url = System.getProperty("rivet.test.mysql.url", System.getenv("RIVET_TEST_MYSQL_URL"));
+        if (url != null && !url.isBlank()) {
+            MySqlServer server = new MySqlServer(url, null, null, "RIVET_TEST_MYSQL_URL");
+            try {
+                server.check();
+            } catch (SQLException e) {
+                throw new IllegalStateException("RIVET_TEST_MYSQL_URL is set but its server does not answer ("
+                        + server.description() + "): " + e.getMessage(), e);
+            }
+            return server;
+        }
+        tried.add("RIVET_TEST_MYSQL_URL (not set)");
+        MySqlServer local = new MySqlServer("jdbc:mysql://127.0.0.1:3306/?connectTimeout=2000", "root", null,
+                "local server");
+        try {
+            local.check();
+            return local;
+        } catch (SQLException e) {
+            tried.add("local server 127.0.0.1:3306 user root (" + e.getMessage() + ")");
+        }
+        try {
+            return MySqlContainers.start(MYSQL_IMAGE);
+        } catch (Exception e) {
+            tried.add("Testcontainers " + MYSQL_IMAGE + " (" + e.getMessage() + ")");
+        }
+        throw new IllegalStateException("No MySQL or MariaDB server for the integration tests. Tried: "
+                + String.join("; ", tried) + ". Set RIVET_TEST_MYSQL_URL to a Connector/J URL of a server whose user"
+                + " may create databases, e.g. jdbc:mysql://127.0.0.1:3306/?user=root.");
     }
 
     private static PostgresServer resolvePostgres() {

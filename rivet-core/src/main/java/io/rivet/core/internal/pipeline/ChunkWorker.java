@@ -117,7 +117,7 @@ final class ChunkWorker {
         int maxRows = run.profile().batchRows();
         int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
         long widestRow = 1;
-        try (BatchReader reader = run.dialect().openReader(connection, task.sql(), run.columns())) {
+        try (BatchReader reader = run.dialect().openReader(connection, task.sql(), task.paging(), run.columns())) {
             while (true) {
                 VectorSchemaRoot root = handoff.takeEmpty();
                 int n;

@@ -10,6 +10,7 @@ import io.rivet.core.internal.util.Hex;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.Dialect;
+import io.rivet.core.spi.KeysetPaging;
 import io.rivet.exception.RivetConfigException;
 import io.rivet.state.CursorState;
 import java.math.BigInteger;
@@ -39,10 +40,18 @@ public final class Planner {
     private static final Set<ColumnType.Kind> TIME_KINDS = EnumSet.of(ColumnType.Kind.DATE,
             ColumnType.Kind.TIMESTAMP_MICROS, ColumnType.Kind.TIMESTAMP_MICROS_UTC);
 
+    /** Key kinds keyset chunking refuses: floats compare inexactly, JSON and lists have no useful order. */
+    private static final Set<ColumnType.Kind> UNORDERED_KEYS = EnumSet.of(ColumnType.Kind.FLOAT32,
+            ColumnType.Kind.FLOAT64, ColumnType.Kind.JSON, ColumnType.Kind.LIST);
+
     private final Export export;
     private final Dialect dialect;
     private final String from;
     private final String target;
+    /** The key of the last keyset plan, so {@link #chunkTask} can rebuild its tasks on resume; null for ranges. */
+    private List<Column> keysetKey;
+    /** The primary key the last plan pages by (dialects with {@link Dialect#pagesByKey()}), or null. */
+    private List<String> pagingKey;
 
     /** Creates a planner for {@code export} speaking {@code dialect}. */
     public Planner(Export export, Dialect dialect) {
@@ -74,7 +83,15 @@ public final class Planner {
     public ExportPlan plan(Connection connection, List<Column> columns, CursorState lastCursor) throws SQLException {
         Mode mode = export.mode();
         if (mode instanceof FullMode) {
-            return single(columns, baseSql(), "all rows", Map.of(), null);
+            List<String> pk = pagingKeyFor(connection, List.of());
+            ExportPlan plan = single(columns, baseSql(), "all rows", Map.of(), null);
+            if (pk == null) {
+                return plan;
+            }
+            // One snapshot, read in short keyset statements instead of one long SELECT (docs/design/007).
+            ChunkTask task = plan.tasks().get(0);
+            return new ExportPlan(columns, List.of(new ChunkTask(0, 1, task.sql(), null, null, task.range(),
+                    new KeysetPaging(from, null, pk))), false, plan.fingerprint(), plan.modeDetails(), null, -1);
         }
         if (mode instanceof IncrementalMode m) {
             return incremental(connection, columns, m, lastCursor);
@@ -108,8 +125,8 @@ public final class Planner {
         String upperKey = null;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(upperSql)) {
             if (rs.next()) {
-                upper = rs.getString(1);
-                upperKey = key == null ? null : rs.getString(2);
+                upper = dialect.keyText(rs, 1, cursor);
+                upperKey = key == null ? null : dialect.keyText(rs, 2, key);
             }
         }
         Map<String, String> details = new LinkedHashMap<>();
@@ -126,15 +143,16 @@ public final class Planner {
         List<String> predicates = new ArrayList<>();
         if (last != null) {
             if (key != null && last.tieBreakerValue() != null) {
-                predicates.add("(" + qc + ", " + qk + ") > (" + dialect.literal(last.value(), cursor) + ", "
-                        + dialect.literal(last.tieBreakerValue(), key) + ")");
+                predicates.add(dialect.keyPredicate(List.of(qc, qk), ">", List.of(dialect.literal(last.value(), cursor),
+                        dialect.literal(last.tieBreakerValue(), key))));
             } else {
                 predicates.add(qc + " > " + dialect.literal(last.value(), cursor));
             }
         }
         if (key != null) {
-            predicates.add("(" + qc + ", " + qk + ") <= (" + dialect.literal(upper, cursor) + ", "
-                    + dialect.literal(upperKey, key) + ")");
+            // Through the dialect: MariaDB range-scans only the expanded form of a row-value comparison.
+            predicates.add(dialect.keyPredicate(List.of(qc, qk), "<=", List.of(dialect.literal(upper, cursor),
+                    dialect.literal(upperKey, key))));
         } else {
             predicates.add(qc + " <= " + dialect.literal(upper, cursor));
         }
@@ -170,28 +188,36 @@ public final class Planner {
     }
 
     private ExportPlan chunked(Connection c, List<Column> columns, ChunkedMode m) throws SQLException {
-        Column key;
+        keysetKey = null;
+        pagingKey = null;
+        List<Column> keys;
+        boolean primary = false;
         if (m.column() != null) {
-            key = column(columns, m.column(), "chunk_column");
+            keys = List.of(column(columns, m.column(), "chunk_column"));
         } else {
-            List<String> pk = dialect.primaryKey(c, export.table());
-            if (pk.size() != 1) {
-                throw config("table " + target + " has no single-column primary key to chunk by. Set chunk_column"
-                        + " (Mode.chunked(\"column\")) to an integer column without NULLs.");
+            List<String> pk = export.table() == null ? List.of() : dialect.primaryKeyColumns(c, export.table());
+            if (pk.isEmpty()) {
+                throw config((export.table() == null ? "a query" : "table " + target) + " has no primary key to"
+                        + " chunk by. Set chunk_column (Mode.chunked(\"column\")) to a column without NULLs.");
             }
-            key = column(columns, pk.get(0), "chunk_column");
+            keys = new ArrayList<>();
+            for (String name : pk) {
+                keys.add(column(columns, name, "chunk_column"));
+            }
+            primary = true;
         }
-        if (!INTEGER_KEYS.contains(key.type().kind())) {
-            throw config("chunk_column \"" + key.name() + "\" has type " + key.sourceTypeName()
-                    + "; chunked mode needs an integer column. Choose an integer key, or use mode incremental.");
+        if (keys.size() == 1 && INTEGER_KEYS.contains(keys.get(0).type().kind())) {
+            return rangeChunks(c, columns, keys.get(0), m, primary);
         }
+        return keysetChunks(c, columns, keys, m, primary);
+    }
+
+    /** Integer key ranges {@code [lo, lo + size - 1]} from MIN and MAX (DESIGN.md section 5). */
+    private ExportPlan rangeChunks(Connection c, List<Column> columns, Column key, ChunkedMode m, boolean primary)
+            throws SQLException {
         String qk = dialect.quoteIdentifier(key.name());
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT 1 FROM " + from + " WHERE " + qk + " IS NULL LIMIT 1")) {
-            if (rs.next()) {
-                throw config("chunk_column \"" + key.name() + "\" of " + target + " holds NULLs, which key ranges"
-                        + " would silently drop. Chunk by a NOT NULL column (e.g. the primary key), or use mode full.");
-            }
+        if (!primary) {
+            refuseNulls(c, List.of(key));
         }
         long min;
         long max;
@@ -204,7 +230,6 @@ public final class Planner {
             max = rs.getLong(2);
         }
         long size = m.chunkSize();
-        String base = baseSql() + " WHERE " + qk + " BETWEEN ";
         Map<String, String> details = new LinkedHashMap<>();
         details.put("chunk_column", key.name());
         details.put("chunk_size", Long.toString(size));
@@ -221,6 +246,7 @@ public final class Planner {
             throw config("chunk_column \"" + key.name() + "\" spans " + min + ".." + max + ", which makes " + count
                     + " chunks of " + size + "; the limit is " + MAX_CHUNKS + ". Raise chunk_size.");
         }
+        pagingKey = pagingKeyFor(c, List.of(key.name()));
         int n = count.intValueExact();
         details.put("key_min", Long.toString(min));
         details.put("key_max", Long.toString(max));
@@ -228,18 +254,173 @@ public final class Planner {
             long lo = min + (long) i * size;
             // Saturate: the last window must not overflow past Long.MAX_VALUE.
             long hi = (max - lo) < size ? max : lo + size - 1;
-            tasks.add(new ChunkTask(i, n, base + lo + " AND " + hi, Long.toString(lo), Long.toString(hi),
-                    key.name() + " " + lo + ".." + hi));
+            tasks.add(rangeTask(key.name(), i, n, lo, hi));
         }
         long estimate = export.table() == null ? -1 : dialect.estimateRows(c, export.table());
         return new ExportPlan(columns, tasks, true, fingerprint, details, null, estimate);
     }
 
-    /** Rebuilds the task list of a stored chunk plan (for resume) from bounds, with this export's SQL. */
+    private ChunkTask rangeTask(String keyColumn, int index, int count, long lo, long hi) {
+        String filter = dialect.quoteIdentifier(keyColumn) + " BETWEEN " + lo + " AND " + hi;
+        return new ChunkTask(index, count, baseSql() + " WHERE " + filter, Long.toString(lo), Long.toString(hi),
+                keyColumn + " " + lo + ".." + hi, paging(filter));
+    }
+
+    /**
+     * Keyset chunks over any ordered key (text, date, timestamp, decimal, uuid, or a composite primary key): the
+     * boundaries are walked up front in the planning snapshot, each one {@code chunkSize} rows after the previous
+     * ({@code ORDER BY key LIMIT 1 OFFSET size-1}, one pass over the key's index), so every chunk holds
+     * {@code chunkSize} rows at planning time. Chunk {@code i} reads {@code key > b[i-1] AND key <= b[i]}; the first
+     * has no lower bound and the last ends at the key's maximum at planning time, as integer ranges do.
+     */
+    private ExportPlan keysetChunks(Connection c, List<Column> columns, List<Column> keys, ChunkedMode m,
+            boolean primary) throws SQLException {
+        for (Column k : keys) {
+            if (UNORDERED_KEYS.contains(k.type().kind())) {
+                throw config("chunk_column \"" + k.name() + "\" has type " + k.sourceTypeName() + ", which cannot"
+                        + " delimit chunks exactly. Chunk by an integer, text, date, timestamp, decimal or uuid key"
+                        + " (the primary key by default).");
+            }
+        }
+        if (!primary) {
+            refuseNulls(c, keys);
+        }
+        long size = m.chunkSize();
+        List<String> names = keys.stream().map(Column::name).toList();
+        String keyList = String.join(", ", names);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("chunk_column", String.join(",", names));
+        details.put("chunking", "keyset");
+        details.put("chunk_size", Long.toString(size));
+        String fingerprint = fingerprint(baseSql() + "|chunked-keyset|" + String.join(",", names) + "|" + size);
+        long estimate = export.table() == null ? -1 : dialect.estimateRows(c, export.table());
+        if (estimate > 0 && estimate / size > MAX_CHUNKS) {
+            throw config("about " + estimate + " rows in chunks of " + size + " rows make more than " + MAX_CHUNKS
+                    + " chunks. Raise chunk_size.");
+        }
+        List<String> quoted = keys.stream().map(k -> dialect.quoteIdentifier(k.name())).toList();
+        String ascending = String.join(", ", quoted);
+        String descending = String.join(" DESC, ", quoted) + " DESC";
+        String select = "SELECT " + ascending + " FROM " + from;
+        List<List<String>> bounds = new ArrayList<>();
+        List<String> previous = null;
+        while (true) {
+            String after = previous == null ? "" : " WHERE " + predicate(keys, ">", previous);
+            List<String> b = readKey(c, select + after + " ORDER BY " + ascending + " LIMIT 1 OFFSET " + (size - 1),
+                    keys);
+            if (b == null) {
+                List<String> last = readKey(c, select + after + " ORDER BY " + descending + " LIMIT 1", keys);
+                if (last != null) {
+                    bounds.add(last);
+                }
+                break;
+            }
+            bounds.add(b);
+            previous = b;
+            if (bounds.size() > MAX_CHUNKS) {
+                throw config("the key (" + keyList + ") in chunks of " + size + " rows makes more than " + MAX_CHUNKS
+                        + " chunks. Raise chunk_size.");
+            }
+        }
+        keysetKey = List.copyOf(keys);
+        pagingKey = pagingKeyFor(c, names);
+        int n = bounds.size();
+        details.put("chunks", Integer.toString(n));
+        List<ChunkTask> tasks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            tasks.add(keysetTask(i, n, i == 0 ? null : bounds.get(i - 1), bounds.get(i)));
+        }
+        return new ExportPlan(columns, tasks, true, fingerprint, details, null, estimate);
+    }
+
+    private ChunkTask keysetTask(int index, int count, List<String> lower, List<String> upper) {
+        String filter = (lower == null ? "" : predicate(keysetKey, ">", lower) + " AND ")
+                + predicate(keysetKey, "<=", upper);
+        String keyList = keysetKey.stream().map(Column::name).collect(java.util.stream.Collectors.joining(", "));
+        // The range names the key, never its values: they are row data.
+        return new ChunkTask(index, count, baseSql() + " WHERE " + filter,
+                lower == null ? null : KeyTuple.encode(lower), KeyTuple.encode(upper),
+                "(" + keyList + ") keyset range " + (index + 1), paging(filter));
+    }
+
+    private String predicate(List<Column> keys, String op, List<String> values) {
+        List<String> quoted = new ArrayList<>(keys.size());
+        List<String> literals = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            quoted.add(dialect.quoteIdentifier(keys.get(i).name()));
+            literals.add(dialect.literal(values.get(i), keys.get(i)));
+        }
+        return dialect.keyPredicate(quoted, op, literals);
+    }
+
+    private List<String> readKey(Connection c, String sql, List<Column> keys) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                return null;
+            }
+            List<String> values = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                values.add(dialect.keyText(rs, i + 1, keys.get(i)));
+            }
+            return values;
+        }
+    }
+
+    private void refuseNulls(Connection c, List<Column> keys) throws SQLException {
+        for (Column key : keys) {
+            String qk = dialect.quoteIdentifier(key.name());
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 1 FROM " + from + " WHERE " + qk + " IS NULL LIMIT 1")) {
+                if (rs.next()) {
+                    throw config("chunk_column \"" + key.name() + "\" of " + target + " holds NULLs, which key ranges"
+                            + " would silently drop. Chunk by a NOT NULL column (e.g. the primary key), or use mode"
+                            + " full.");
+                }
+            }
+        }
+    }
+
+    /**
+     * The primary key to page by when the dialect reads in keyset pages and the rows are filtered by a prefix of that
+     * key ({@code filterKey}; empty for every row): ordering by the primary key then walks its index. Null otherwise,
+     * and always for queries (no key is known to be unique).
+     */
+    private List<String> pagingKeyFor(Connection c, List<String> filterKey) throws SQLException {
+        if (!dialect.pagesByKey() || export.table() == null) {
+            return null;
+        }
+        List<String> pk = dialect.primaryKeyColumns(c, export.table());
+        if (pk.isEmpty() || filterKey.size() > pk.size()) {
+            return null;
+        }
+        for (int i = 0; i < filterKey.size(); i++) {
+            if (!pk.get(i).equalsIgnoreCase(filterKey.get(i))) {
+                return null;
+            }
+        }
+        return pk;
+    }
+
+    private KeysetPaging paging(String filter) {
+        return pagingKey == null ? null : new KeysetPaging(from, filter, pagingKey);
+    }
+
+    /**
+     * Rebuilds a task of the last chunk plan (for resume) from its stored bounds, with this export's SQL; call after
+     * {@link #plan} of the same export.
+     *
+     * @throws IllegalArgumentException when the stored bounds do not parse (a corrupted checkpoint)
+     */
     public ChunkTask chunkTask(String keyColumn, int index, int count, String lower, String upper) {
-        String sql = baseSql() + " WHERE " + dialect.quoteIdentifier(keyColumn) + " BETWEEN "
-                + Long.parseLong(lower) + " AND " + Long.parseLong(upper);
-        return new ChunkTask(index, count, sql, lower, upper, keyColumn + " " + lower + ".." + upper);
+        if (keysetKey != null) {
+            List<String> lo = lower == null ? null : KeyTuple.decode(lower);
+            List<String> hi = KeyTuple.decode(upper);
+            if ((lo != null && lo.size() != keysetKey.size()) || hi.size() != keysetKey.size()) {
+                throw new IllegalArgumentException("chunk " + index + " has bounds of another key");
+            }
+            return keysetTask(index, count, lo, hi);
+        }
+        return rangeTask(keyColumn, index, count, Long.parseLong(lower), Long.parseLong(upper));
     }
 
     /** Finds a column by exact name, then ignoring case; a miss names the key and lists the columns. */

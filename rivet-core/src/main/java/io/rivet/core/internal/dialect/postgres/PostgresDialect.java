@@ -209,6 +209,28 @@ public final class PostgresDialect implements Dialect {
         return names.size() == 1 ? List.copyOf(names) : List.of();
     }
 
+    /**
+     * Every column of the primary key in key order (its position in {@code pg_index.indkey}), for keyset chunking over
+     * composite keys; an empty list when the table has none or is missing.
+     */
+    @Override
+    public List<String> primaryKeyColumns(Connection connection, String table) throws SQLException {
+        String sql = "SELECT a.attname FROM pg_catalog.pg_index i"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)"
+                + " WHERE i.indrelid = pg_catalog.to_regclass(?) AND i.indisprimary"
+                + " ORDER BY pg_catalog.array_position(i.indkey::int2[], a.attnum)";
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, quoteTable(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** {@code pg_class.reltuples}, or -1 when the table is missing or was never analyzed or vacuumed. */
     @Override
     public long estimateRows(Connection connection, String table) throws SQLException {
