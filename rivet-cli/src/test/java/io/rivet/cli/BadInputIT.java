@@ -70,8 +70,8 @@ class BadInputIT {
                         + "    cursor_column: updated\n", 1, "cursor_column \"updated\""),
                 Arguments.of("missing chunk column", src + exp + "    table: items\n    mode: chunked\n"
                         + "    chunk_column: nope\n", 1, "chunk_column \"nope\""),
-                Arguments.of("text chunk column", src + exp + "    table: items\n    mode: chunked\n"
-                        + "    chunk_column: name\n", 1, "needs an integer column"),
+                Arguments.of("misspelled tuning key", src + exp + "    table: items\n"
+                        + "    tuning: {batch_sise: 100}\n", 1, "did you mean \"batch_size\""),
                 Arguments.of("nulls in chunk column", src + exp + "    table: nulls\n    mode: chunked\n"
                         + "    chunk_column: k\n", 1, "NULL"),
                 Arguments.of("negative chunk size", src + exp + "    table: items\n    mode: chunked\n"
