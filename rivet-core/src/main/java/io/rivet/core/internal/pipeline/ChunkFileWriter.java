@@ -27,6 +27,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private final List<Column> columns;
     private final long maxFileSize;
     private final List<StagedFile> staged = new ArrayList<>();
+    private boolean handedOut;
     private final long[] nullCounts;
 
     private ObjectWriter object;
@@ -90,6 +91,7 @@ final class ChunkFileWriter implements AutoCloseable {
         if (writer != null) {
             closeFile();
         }
+        handedOut = true;
         return List.copyOf(staged);
     }
 
@@ -115,13 +117,19 @@ final class ChunkFileWriter implements AutoCloseable {
         writer.finish();
         writer.close();
         stream.flush();
+        // "No more bytes": a cloud sink sends its last part now, so a file waiting for its chunk holds no buffer.
+        object.stream().close();
         staged.add(new StagedFile(object, object.key(), fileRows, stream.count(), stream.sha256()));
         writer = null;
         object = null;
         stream = null;
     }
 
-    /** Drops whatever was not handed out by {@link #finish()}: the open file. Staged files are the caller's. */
+    /**
+     * Drops whatever was not handed out by {@link #finish()}: the open file, and the files staged before a failure
+     * (their multipart uploads or temp files must not outlive the chunk). After {@code finish()} the staged files are
+     * the caller's.
+     */
     @Override
     public void close() {
         if (writer != null) {
@@ -129,6 +137,9 @@ final class ChunkFileWriter implements AutoCloseable {
         }
         if (object != null) {
             object.abort();
+        }
+        if (!handedOut) {
+            staged.forEach(f -> f.object().abort());
         }
     }
 }
