@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The child process of {@link S3LargeObjectIT}: streams {@code size} pseudo-random bytes into one S3 object through
- * {@link S3Sink} in a JVM with a small heap, then prints the SHA-256 of what it wrote and the old generation's peak use.
+ * {@link S3Sink} in a JVM with a small heap, then prints the SHA-256 of what it wrote and the old generation's peak
+ * use.
  *
  * <p>Usage: {@code LargeObjectUpload <endpoint> <bucket> <key> <size>}
  */

@@ -78,7 +78,8 @@ public final class S3Errors {
                 return Kind.WRONG_REGION;
             }
             if ("InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)
-                    || "ExpiredToken".equals(code) || "InvalidToken".equals(code) || "TokenRefreshRequired".equals(code)) {
+                    || "ExpiredToken".equals(code) || "InvalidToken".equals(code)
+                    || "TokenRefreshRequired".equals(code)) {
                 return Kind.CREDENTIALS;
             }
             if (status == 403 || "AccessDenied".equals(code)) {

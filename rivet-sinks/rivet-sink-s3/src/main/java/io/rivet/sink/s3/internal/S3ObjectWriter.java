@@ -485,7 +485,8 @@ final class S3ObjectWriter implements ObjectWriter {
         } catch (RuntimeException e) {
             LOG.warn("S3 sink {}: could not abort the multipart upload {} of {} ({}). Nothing is visible, but its"
                     + " parts use storage until a resume cleans them up or a lifecycle rule"
-                    + " (AbortIncompleteMultipartUpload) removes them.", store.location(), id, key, S3Errors.describe(e));
+                    + " (AbortIncompleteMultipartUpload) removes them.", store.location(), id, key,
+                    S3Errors.describe(e));
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -287,8 +287,8 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /**
-     * Checks a key (or a prefix): relative, no empty, {@code .} or {@code ..} segment (a prefix may end in the middle of
-     * a segment or with {@code /}), no NUL or backslash, at most 1,024 bytes with the root prefix.
+     * Checks a key (or a prefix): relative, no empty, {@code .} or {@code ..} segment (a prefix may end in the middle
+     * of a segment or with {@code /}), no NUL or backslash, at most 1,024 bytes with the root prefix.
      */
     void checkKey(String key, boolean prefix) {
         Objects.requireNonNull(key, prefix ? "prefix" : "key");

@@ -158,7 +158,8 @@ public final class FaultProxy implements AutoCloseable {
             switch (action) {
                 case FAIL_500 -> {
                     byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
-                            + "<Message>injected by the fault proxy</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                            + "<Message>injected by the fault proxy</Message></Error>")
+                            .getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders().add("Content-Type", "application/xml");
                     exchange.sendResponseHeaders(500, xml.length);
                     exchange.getResponseBody().write(xml);
