@@ -4,8 +4,10 @@ import java.util.ArrayDeque;
 
 /**
  * Recycles part buffers of the sink's base part size, so a long export does not allocate a fresh multi-megabyte array
- * per part. Keeps at most a few free buffers (they are retained heap); buffers of other sizes are left to the garbage
- * collector. Thread-safe.
+ * per part (each one a humongous allocation that makes the collector grow the heap). A buffer comes back only after it
+ * was in use, so the pool never holds more than the peak number of buffers in use; the owner clears it when no object
+ * is being written, so an idle sink holds none. Buffers of other sizes are left to the garbage collector.
+ * Thread-safe.
  */
 final class BufferPool {
     private final int size;
@@ -25,9 +27,9 @@ final class BufferPool {
         return new byte[length];
     }
 
-    /** Returns a buffer that is no longer used by anyone. */
-    synchronized void give(byte[] buffer) {
-        if (buffer != null && buffer.length == size && free.size() < maxFree) {
+    /** Returns a buffer that is no longer used by anyone; kept only while {@code keep} is true. */
+    synchronized void give(byte[] buffer, boolean keep) {
+        if (keep && buffer != null && buffer.length == size && free.size() < maxFree) {
             free.push(buffer);
         }
     }

@@ -141,6 +141,9 @@ final class S3ObjectWriter implements ObjectWriter {
                     done = true;
                 }
             }
+            if (done) {
+                store.writerFinished();
+            }
             if (!done) {
                 throw cancelled(null);
             }
@@ -151,7 +154,7 @@ final class S3ObjectWriter implements ObjectWriter {
                 abort();
             }
             if (buffer != null) {
-                store.buffers().give(buffer);
+                store.giveBuffer(buffer);
                 buffer = null;
             }
         }
@@ -166,6 +169,7 @@ final class S3ObjectWriter implements ObjectWriter {
                 return;
             }
             state = State.ABORTED;
+            store.writerFinished();
             id = uploadId;
             // Cut short retries and waits of parts still uploading; each aborts once more when it ends.
             running.forEach(Thread::interrupt);
@@ -206,12 +210,15 @@ final class S3ObjectWriter implements ObjectWriter {
     private void makeRoom() throws IOException {
         int partSize = partSize(nextPart);
         if (buffer == null) {
-            buffer = nextPart == 1 ? new byte[Math.min(FIRST_BUFFER, partSize)] : store.buffers().take(partSize);
+            buffer = nextPart == 1 ? new byte[Math.min(FIRST_BUFFER, partSize)] : store.takeBuffer(partSize);
         } else if (buffer.length < partSize) {
-            buffer = Arrays.copyOf(buffer, (int) Math.min(partSize, 2L * buffer.length));
+            int grown = (int) Math.min(partSize, 2L * buffer.length);
+            byte[] larger = grown == partSize ? store.takeBuffer(partSize) : new byte[grown];
+            System.arraycopy(buffer, 0, larger, 0, count);
+            buffer = larger;
         } else {
             sendPart();
-            buffer = store.buffers().take(partSize(nextPart));
+            buffer = store.takeBuffer(partSize(nextPart));
         }
     }
 
@@ -246,7 +253,7 @@ final class S3ObjectWriter implements ObjectWriter {
             // Waits for commit in memory; keep only what it needs.
             if (buffer != null && buffer.length - count > 16 * 1024) {
                 byte[] exact = Arrays.copyOf(buffer, count);
-                store.buffers().give(buffer);
+                store.giveBuffer(buffer);
                 buffer = exact;
             }
             return;
@@ -369,7 +376,7 @@ final class S3ObjectWriter implements ObjectWriter {
             }
             // An interrupt was meant for this part only; the pool thread goes on to other work.
             Thread.interrupted();
-            store.buffers().give(part);
+            store.giveBuffer(part);
             permits.release();
             if (abortAgain) {
                 // This part may have landed after the abort; S3 then needs another abort to drop it.

@@ -52,6 +52,7 @@ public final class S3Storage implements AutoCloseable {
     private final ThreadPoolExecutor uploads;
     private final BufferPool buffers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger activeWriters = new AtomicInteger();
 
     /**
      * Creates the machinery; does no I/O.
@@ -83,7 +84,7 @@ public final class S3Storage implements AutoCloseable {
                 });
         // Idle sinks keep no threads.
         this.uploads.allowCoreThreadTimeOut(true);
-        this.buffers = new BufferPool(PartSizes.size(settings.partSize(), 1), Math.min(4, settings.uploadThreads()));
+        this.buffers = new BufferPool(PartSizes.size(settings.partSize(), 1), 64);
     }
 
     /** {@code s3://bucket/prefix/}. */
@@ -132,8 +133,21 @@ public final class S3Storage implements AutoCloseable {
         return uploads;
     }
 
-    BufferPool buffers() {
-        return buffers;
+    /** A part buffer of {@code length} bytes. */
+    byte[] takeBuffer(int length) {
+        return buffers.take(length);
+    }
+
+    /** Returns a part buffer; it is kept for reuse only while some object is being written. */
+    void giveBuffer(byte[] buffer) {
+        buffers.give(buffer, activeWriters.get() > 0);
+    }
+
+    /** A writer reached commit or abort: when none is left, the pooled buffers go. */
+    void writerFinished() {
+        if (activeWriters.decrementAndGet() == 0) {
+            buffers.clear();
+        }
     }
 
     /** The object key in the bucket. */
@@ -152,6 +166,7 @@ public final class S3Storage implements AutoCloseable {
             throw new SinkException(null, location, key, "S3 sink " + location + " is closed; cannot open \"" + key
                     + "\".", null, false);
         }
+        activeWriters.incrementAndGet();
         return new S3ObjectWriter(this, key);
     }
 
