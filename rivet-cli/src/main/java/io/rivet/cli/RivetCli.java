@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet demo}, {@code --version}, {@code --help}.
+ * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet doctor -c rivet.yaml}, {@code rivet demo},
+ * {@code --version}, {@code --help}.
  *
  * <p>Exit codes (see {@link ExitCodes}): 0 success; 1 configuration, usage or a permanent failure; 2 a retryable
  * failure; 3 a failed data-integrity check; 4 schema drift. Errors print one {@code error: <message>} line per problem
@@ -79,6 +80,7 @@ public final class RivetCli implements Callable<Integer> {
         verbose = false;
         CommandLine cl = new CommandLine(this);
         cl.addSubcommand("run", new RunCommand(this));
+        cl.addSubcommand("doctor", new DoctorCommand(this));
         cl.addSubcommand("demo", new DemoCommand(this));
         cl.setOut(out);
         cl.setErr(err);
