@@ -14,6 +14,7 @@
 #        BENCH_PROFILE  Rivet profile (default: balanced); BENCH_PARALLEL workers (default: 2)
 #        BENCH_SINKS    which sinks to run, in order (default: "local s3")
 #        BENCH_JAVA_OPTS extra JVM options for Rivet, split on spaces (e.g. -XX:NativeMemoryTracking=summary)
+#        BENCH_S3_OPTIONS extra keys for the s3 destination, e.g. "part_size: 5MB, upload_threads: 4"
 # Prints one line per run: sink, wall seconds, rows/s, MB written, MB/s, peak RSS (MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,7 +121,7 @@ for i in $(seq 1 "$runs"); do
       local) write_config "{type: local, path: ./out}" ;;
       s3)
         [ -n "$proxy_pid" ] || start_s3
-        write_config "{type: s3, bucket: bench, prefix: runs, endpoint: \"http://127.0.0.1:$port\", region: us-east-1}" ;;
+        write_config "{type: s3, bucket: bench, prefix: runs, endpoint: \"http://127.0.0.1:$port\", region: us-east-1${BENCH_S3_OPTIONS:+, $BENCH_S3_OPTIONS}}" ;;
       *) echo "unknown sink $sink" >&2; exit 1 ;;
     esac
     AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key \
