@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * Recycles chunk buffers of the sink's chunk size, so a long export does not allocate a fresh multi-megabyte array per
- * chunk. Keeps at most a few free buffers; other sizes are left to the garbage collector. Thread-safe.
+ * chunk. A buffer comes back only after it was in use, so the pool never holds more than the peak in use; the owner
+ * clears it when no object is being written. Other sizes are left to the garbage collector. Thread-safe.
  */
 final class BufferPool {
     private final int size;
@@ -23,8 +24,8 @@ final class BufferPool {
         return new byte[length];
     }
 
-    synchronized void give(byte[] buffer) {
-        if (buffer != null && buffer.length == size && free.size() < maxFree) {
+    synchronized void give(byte[] buffer, boolean keep) {
+        if (keep && buffer != null && buffer.length == size && free.size() < maxFree) {
             free.push(buffer);
         }
     }

@@ -118,7 +118,9 @@ final class GcsObjectWriter implements ObjectWriter {
                     done = true;
                 }
             }
-            if (!done) {
+            if (done) {
+                store.writerFinished();
+            } else {
                 throw cancelled(null);
             }
         } catch (IOException e) {
@@ -128,7 +130,7 @@ final class GcsObjectWriter implements ObjectWriter {
                 abort();
             }
             if (buffer != null) {
-                store.buffers().give(buffer);
+                store.giveBuffer(buffer);
                 buffer = null;
             }
         }
@@ -148,7 +150,7 @@ final class GcsObjectWriter implements ObjectWriter {
             lock.notifyAll();
         }
         // The channel is deliberately not closed: closing would finalise, i.e. publish, the partial object.
-        channel = null;
+        store.writerFinished();
         LOG.debug("GCS sink {}: abandoned the upload of {}", store.location(), key);
     }
 
@@ -179,12 +181,12 @@ final class GcsObjectWriter implements ObjectWriter {
     private void makeRoom() throws IOException {
         int chunk = store.chunkSize();
         if (buffer == null) {
-            buffer = channel == null ? new byte[Math.min(FIRST_BUFFER, chunk)] : store.buffers().take(chunk);
+            buffer = channel == null ? new byte[Math.min(FIRST_BUFFER, chunk)] : store.takeBuffer(chunk);
         } else if (buffer.length < chunk) {
             buffer = Arrays.copyOf(buffer, Math.min(chunk, 2 * buffer.length));
         } else {
             sendChunk();
-            buffer = store.buffers().take(chunk);
+            buffer = store.takeBuffer(chunk);
         }
     }
 
@@ -200,7 +202,7 @@ final class GcsObjectWriter implements ObjectWriter {
         if (channel == null && count < SMALL_OBJECT) {
             if (buffer != null && buffer.length - count > 16 * 1024) {
                 byte[] exact = Arrays.copyOf(buffer, count);
-                store.buffers().give(buffer);
+                store.giveBuffer(buffer);
                 buffer = exact;
             }
             return;
@@ -270,7 +272,7 @@ final class GcsObjectWriter implements ObjectWriter {
                 uploading = null;
             }
             Thread.interrupted();
-            store.buffers().give(chunk);
+            store.giveBuffer(chunk);
             permit.release();
         }
     }

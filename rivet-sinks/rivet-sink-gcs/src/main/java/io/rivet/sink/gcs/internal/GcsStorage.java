@@ -43,6 +43,7 @@ public final class GcsStorage implements AutoCloseable {
     private final ThreadPoolExecutor uploads;
     private final BufferPool buffers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger activeWriters = new AtomicInteger();
 
     /**
      * Creates the machinery; does no I/O.
@@ -75,7 +76,7 @@ public final class GcsStorage implements AutoCloseable {
                     return t;
                 });
         this.uploads.allowCoreThreadTimeOut(true);
-        this.buffers = new BufferPool(chunkSize, Math.min(4, uploadThreads));
+        this.buffers = new BufferPool(chunkSize, 64);
     }
 
     /** {@code gs://bucket/prefix/}. */
@@ -115,8 +116,21 @@ public final class GcsStorage implements AutoCloseable {
         return uploads;
     }
 
-    BufferPool buffers() {
-        return buffers;
+    /** A chunk buffer of {@code length} bytes. */
+    byte[] takeBuffer(int length) {
+        return buffers.take(length);
+    }
+
+    /** Returns a chunk buffer; kept for reuse only while some object is being written. */
+    void giveBuffer(byte[] buffer) {
+        buffers.give(buffer, activeWriters.get() > 0);
+    }
+
+    /** A writer reached commit or abort: when none is left, the pooled buffers go. */
+    void writerFinished() {
+        if (activeWriters.decrementAndGet() == 0) {
+            buffers.clear();
+        }
     }
 
     BlobId blobId(String key) {
@@ -130,6 +144,7 @@ public final class GcsStorage implements AutoCloseable {
             throw new SinkException(null, location, key, "GCS sink " + location + " is closed; cannot open \"" + key
                     + "\".", null, false);
         }
+        activeWriters.incrementAndGet();
         return new GcsObjectWriter(this, key);
     }
 
