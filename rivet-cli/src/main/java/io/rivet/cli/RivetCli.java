@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet check}, {@code rivet init}, {@code rivet demo},
+ * The {@code rivet} command: {@code rivet run -c rivet.yaml}, {@code rivet check}, {@code rivet init},
+ * {@code rivet doctor}, {@code rivet demo},
  * {@code --version}, {@code --help}.
  *
  * <p>Exit codes (see {@link ExitCodes}): 0 success; 1 configuration, usage or a permanent failure; 2 a retryable
@@ -80,6 +81,7 @@ public final class RivetCli implements Callable<Integer> {
         verbose = false;
         CommandLine cl = new CommandLine(this);
         cl.addSubcommand("run", new RunCommand(this));
+        cl.addSubcommand("doctor", new DoctorCommand(this));
         cl.addSubcommand("demo", new DemoCommand(this));
         cl.addSubcommand("metrics", new MetricsCommand(this));
         cl.addSubcommand("state", new StateCommand(this));

@@ -120,7 +120,7 @@ public final class ConfigLoader {
                 } else if (name != null) {
                     names.put(name, i);
                 }
-                Export export = ExportParser.parse(e, source, sourceTuning, directory);
+                Export export = ExportParser.parse(e, source, sourceTuning, directory, env);
                 if (export != null) {
                     exports.add(export);
                 }

@@ -45,15 +45,24 @@ final class ExportParser {
         MODE_OF_KEY.put("days_window", "time_window");
     }
 
+    /** Destination keys each object store reads (besides type, bucket and prefix). NOTE: mirrors the providers. */
+    private static final List<String> S3_KEYS = List.of("region", "endpoint", "path_style", "access_key_env",
+            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "upload_threads",
+            "max_attempts", "checksums");
+    private static final List<String> GCS_KEYS = List.of("endpoint", "credentials_file", "project_id", "anonymous",
+            "chunk_size", "upload_threads", "max_attempts");
+
     private final YamlObject e;
     private final Problems problems;
     private final Path baseDirectory;
+    private final Map<String, String> env;
     private String label;
 
-    private ExportParser(YamlObject e, Path baseDirectory) {
+    private ExportParser(YamlObject e, Path baseDirectory, Map<String, String> env) {
         this.e = e;
         this.problems = e.problems();
         this.baseDirectory = baseDirectory;
+        this.env = env;
     }
 
     /**
@@ -62,8 +71,9 @@ final class ExportParser {
      * @param source the parsed source, or {@code null} when it had problems (the export is then checked, not built)
      * @param sourceTuning {@code source.tuning}, which this export's {@code tuning} overrides field by field
      */
-    static Export parse(YamlObject e, Source source, Tuning sourceTuning, Path baseDirectory) {
-        return new ExportParser(e, baseDirectory).parse(source, sourceTuning);
+    static Export parse(YamlObject e, Source source, Tuning sourceTuning, Path baseDirectory,
+            Map<String, String> env) {
+        return new ExportParser(e, baseDirectory, env).parse(source, sourceTuning);
     }
 
     private Export parse(Source source, Tuning sourceTuning) {
@@ -309,7 +319,11 @@ final class ExportParser {
 
     /** A size such as {@code 256MB} or a whole number of bytes, at least {@code min} bytes. */
     private DataSize dataSize(String key, long min) {
-        JsonNode v = e.raw(key);
+        return dataSize(e, key, min);
+    }
+
+    private DataSize dataSize(YamlObject o, String key, long min) {
+        JsonNode v = o.raw(key);
         if (v == null) {
             return null;
         }
@@ -324,7 +338,7 @@ final class ExportParser {
             }
         }
         if (size == null || size.toBytes() < min) {
-            problems.add(e.pathOf(key) + " must be a size of at least " + DataSize.ofBytes(min)
+            problems.add(o.pathOf(key) + " must be a size of at least " + DataSize.ofBytes(min)
                     + " such as 256MB or 1GB, but is " + YamlObject.describe(v));
             return null;
         }
@@ -357,7 +371,13 @@ final class ExportParser {
     }
 
     private Sink local(YamlObject d) {
-        notAllowed(d, "local", "bucket", "prefix", "region", "endpoint");
+        List<String> cloudKeys = new java.util.ArrayList<>(List.of("bucket", "prefix"));
+        for (String key : Keys.DESTINATION.allowed()) {
+            if (S3_KEYS.contains(key) || GCS_KEYS.contains(key)) {
+                cloudKeys.add(key);
+            }
+        }
+        notAllowed(d, "local", cloudKeys.toArray(String[]::new));
         String path = d.requiredString("path", "the output directory, relative to the config file or absolute");
         if (path == null) {
             return null;
@@ -377,13 +397,16 @@ final class ExportParser {
 
     private Sink objectStore(YamlObject d, String scheme) {
         String type = scheme.equals("s3") ? "s3" : "gcs";
+        List<String> own = scheme.equals("s3") ? S3_KEYS : GCS_KEYS;
         notAllowed(d, type, "path");
-        if (scheme.equals("gs")) {
-            notAllowed(d, type, "region");
+        for (String key : Keys.DESTINATION.allowed()) {
+            if ((S3_KEYS.contains(key) || GCS_KEYS.contains(key)) && !own.contains(key)) {
+                notAllowed(d, type, key);
+            }
         }
+        int before = problems.size();
         String bucket = d.requiredString("bucket", "the bucket name (it must exist)");
         String prefix = d.string("prefix");
-        String region = d.string("region");
         String endpoint = d.string("endpoint");
         if (bucket != null && !BUCKET.matcher(bucket).matches()) {
             problems.add(d.pathOf("bucket") + " must be a bucket name (lowercase letters, digits, '.', '-', '_')"
@@ -394,7 +417,22 @@ final class ExportParser {
             problems.add(d.pathOf("endpoint") + " must be an http:// or https:// URL");
             endpoint = null;
         }
-        if (bucket == null) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (endpoint != null) {
+            options.put("endpoint", endpoint);
+        }
+        if (scheme.equals("s3")) {
+            s3Options(d, options);
+        } else {
+            gcsOptions(d, options);
+        }
+        if (d.has("upload_threads")) {
+            putIfPresent(options, "upload_threads", d.integer("upload_threads", 1, 64));
+        }
+        if (d.has("max_attempts")) {
+            putIfPresent(options, "max_attempts", d.integer("max_attempts", 1, 20));
+        }
+        if (bucket == null || problems.size() > before) {
             return null;
         }
         String cleanPrefix = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
@@ -405,14 +443,97 @@ final class ExportParser {
             problems.add(d.pathOf("prefix") + " cannot be part of a URI: " + ex.getReason());
             return null;
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        if (region != null) {
+        return Sink.uri(uri, options);
+    }
+
+    private void s3Options(YamlObject d, Map<String, String> options) {
+        String region = d.string("region");
+        if (region != null && !region.matches("[a-z0-9-]{2,40}")) {
+            problems.add(d.pathOf("region") + " must be a region name such as eu-west-1 but is \"" + region + "\"");
+        } else if (region != null) {
             options.put("region", region);
         }
-        if (endpoint != null) {
-            options.put("endpoint", endpoint);
+        putIfPresent(options, "path_style", d.bool("path_style"));
+        putIfPresent(options, "checksums", d.bool("checksums"));
+        List<String> credentialKeys = List.of("access_key_env", "secret_key_env", "session_token_env");
+        for (String key : credentialKeys) {
+            if (d.has(key)) {
+                String variable = d.string(key);
+                if (variable != null && !variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    problems.add(d.pathOf(key) + " must be the NAME of an environment variable (letters, digits, '_'),"
+                            + " not the secret itself");
+                } else if (variable != null && env.get(variable) == null) {
+                    problems.add(SourceParser.unsetVariable(d.pathOf(key), variable, "..."));
+                } else if (variable != null) {
+                    options.put(key, variable);
+                }
+            }
         }
-        return Sink.uri(uri, options);
+        if (d.has("access_key_env") != d.has("secret_key_env")) {
+            problems.add(d.pathOf(d.has("access_key_env") ? "secret_key_env" : "access_key_env") + " is required"
+                    + " with " + (d.has("access_key_env") ? "access_key_env" : "secret_key_env")
+                    + ": set both, or neither to use the default credential chain");
+        }
+        if (d.has("session_token_env") && !d.has("access_key_env")) {
+            problems.add(d.pathOf("session_token_env") + " needs access_key_env and secret_key_env");
+        }
+        String sse = d.string("sse");
+        if (sse != null) {
+            String normalized = sse.toLowerCase(Locale.ROOT);
+            if (!List.of("s3", "kms", "aes256", "aws:kms", "none").contains(normalized)) {
+                problems.add(d.pathOf("sse") + " must be s3 (SSE-S3) or kms (SSE-KMS) but is \"" + sse + "\"");
+            } else {
+                options.put("sse", normalized);
+            }
+        }
+        String kmsKey = d.string("sse_kms_key_id");
+        if (kmsKey != null) {
+            if (sse != null && !List.of("kms", "aws:kms").contains(sse.toLowerCase(Locale.ROOT))) {
+                problems.add(d.pathOf("sse_kms_key_id") + " needs sse: kms");
+            }
+            options.put("sse_kms_key_id", kmsKey);
+        }
+        DataSize partSize = d.has("part_size") ? dataSize(d, "part_size", 5L * 1024 * 1024) : null;
+        if (partSize != null) {
+            options.put("part_size", Long.toString(partSize.toBytes()));
+        }
+    }
+
+    private void gcsOptions(YamlObject d, Map<String, String> options) {
+        String file = d.string("credentials_file");
+        if (file != null) {
+            try {
+                Path path = baseDirectory.resolve(file).normalize();
+                if (!Files.isRegularFile(path)) {
+                    problems.add(d.pathOf("credentials_file") + " names " + path + ", which does not exist; give the"
+                            + " path of a service-account key (JSON), relative to the configuration file or absolute");
+                } else {
+                    options.put("credentials_file", path.toString());
+                }
+            } catch (InvalidPathException ex) {
+                problems.add(d.pathOf("credentials_file") + " is not a valid path");
+            }
+        }
+        putIfPresent(options, "project_id", d.string("project_id"));
+        Boolean anonymous = d.bool("anonymous");
+        putIfPresent(options, "anonymous", anonymous);
+        if (file != null && Boolean.TRUE.equals(anonymous)) {
+            problems.add(d.pathOf("anonymous") + " cannot be true together with credentials_file");
+        }
+        DataSize chunk = d.has("chunk_size") ? dataSize(d, "chunk_size", 256 * 1024) : null;
+        if (chunk != null) {
+            if (chunk.toBytes() % (256 * 1024) != 0) {
+                problems.add(d.pathOf("chunk_size") + " must be a multiple of 256KB, such as 8MB or 16MB");
+            } else {
+                options.put("chunk_size", Long.toString(chunk.toBytes()));
+            }
+        }
+    }
+
+    private static void putIfPresent(Map<String, String> options, String key, Object value) {
+        if (value != null) {
+            options.put(key, value.toString());
+        }
     }
 
     private void notAllowed(YamlObject d, String type, String... keys) {

@@ -15,7 +15,9 @@ enum Keys {
     EXPORT("name", "table", "query", "query_file", "mode", "cursor_column", "tie_breaker_column", "lookback_s",
             "chunk_column", "chunk_size", "parallel", "time_column", "days_window", "format", "compression",
             "row_group_size", "max_file_size", "skip_empty", "on_schema_drift", "destination", "quality", "tuning"),
-    DESTINATION("type", "path", "bucket", "prefix", "region", "endpoint"),
+    DESTINATION("type", "path", "bucket", "prefix", "region", "endpoint", "path_style", "access_key_env",
+            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "credentials_file", "project_id",
+            "anonymous", "part_size", "chunk_size", "upload_threads", "max_attempts", "checksums"),
     QUALITY("row_count_min", "row_count_max", "null_ratio_max", "unique_columns"),
     NOTIFICATIONS("slack"),
     SLACK("webhook_url_env", "on");
@@ -51,6 +53,11 @@ enum Keys {
             return path + " is not allowed: a webhook URL is a secret; put it in an environment variable and use"
                     + " webhook_url_env";
         }
+        if (this == DESTINATION && INLINE_CLOUD_SECRETS.contains(key)) {
+            return path + " is not allowed: credentials never go in the file; put them in environment variables and"
+                    + " use access_key_env / secret_key_env (S3), or a key file with credentials_file (GCS), or the"
+                    + " default credential chain";
+        }
         if ((this == SOURCE || this == EXPORT) && TUNING.allows(key)) {
             String parent = path.substring(0, path.length() - key.length());
             return "\"" + path + "\" belongs under tuning: write " + parent + "tuning." + key;
@@ -59,6 +66,11 @@ enum Keys {
                 ? "\"" + path + "\" is not supported: " + RUST_ONLY.get(key)
                 : null;
     }
+
+    /** Keys under which users paste cloud secrets; refused with advice, and their values are never echoed. */
+    private static final Set<String> INLINE_CLOUD_SECRETS = Set.of("access_key", "secret_key", "access_key_id",
+            "secret_access_key", "aws_access_key_id", "aws_secret_access_key", "session_token", "aws_session_token",
+            "credentials", "credentials_json", "private_key");
 
     private static final Map<String, String> RUST_ONLY = Map.of(
             "url_file", "put the URL in an environment variable and use url_env",

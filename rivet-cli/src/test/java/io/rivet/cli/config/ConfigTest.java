@@ -274,6 +274,93 @@ class ConfigTest {
     }
 
     @Test
+    void cloudDestinationKeys_becomeProviderOptions_secretsOnlyByVariableName() throws IOException {
+        Path key = Files.writeString(dir.resolve("sa.json"), "{}");
+        RivetConfig c = ConfigLoader.parse("""
+                source: {url_env: PG_URL}
+                exports:
+                  - name: a
+                    table: t
+                    format: parquet
+                    destination: {type: s3, bucket: lake, region: eu-west-1, path_style: false,
+                                  access_key_env: AWS_KEY, secret_key_env: AWS_SECRET, session_token_env: AWS_TOKEN,
+                                  sse: kms, sse_kms_key_id: alias/lake, part_size: 16MB, upload_threads: 4,
+                                  max_attempts: 7, checksums: true}
+                  - name: b
+                    table: t
+                    format: parquet
+                    destination: {type: gcs, bucket: lake, credentials_file: sa.json, project_id: shop,
+                                  chunk_size: 16MB, max_attempts: 3}
+                """, "rivet.yaml", dir.resolve("rivet.yaml"),
+                Map.of("PG_URL", "postgresql://app@db/shop", "AWS_KEY", "AKIA", "AWS_SECRET", "s", "AWS_TOKEN", "t"));
+        Map<String, String> s3 = ((UriSink) c.exports().get(0).sink()).options();
+        assertEquals(Map.ofEntries(Map.entry("region", "eu-west-1"), Map.entry("path_style", "false"),
+                Map.entry("checksums", "true"), Map.entry("access_key_env", "AWS_KEY"),
+                Map.entry("secret_key_env", "AWS_SECRET"), Map.entry("session_token_env", "AWS_TOKEN"),
+                Map.entry("sse", "kms"), Map.entry("sse_kms_key_id", "alias/lake"),
+                Map.entry("part_size", Long.toString(16L * 1024 * 1024)), Map.entry("upload_threads", "4"),
+                Map.entry("max_attempts", "7")), s3);
+        assertFalse(s3.containsValue("AKIA"), "the variable's value stays in the environment");
+        Map<String, String> gcs = ((UriSink) c.exports().get(1).sink()).options();
+        assertEquals(Map.of("credentials_file", key.toString(), "project_id", "shop",
+                "chunk_size", Long.toString(16L * 1024 * 1024), "max_attempts", "3"), gcs);
+    }
+
+    @Test
+    void cloudDestinationMistakes_areReportedTogether() {
+        ConfigException e = fail("""
+                source: {url_env: PG_URL}
+                exports:
+                  - name: a
+                    table: t
+                    format: parquet
+                    destination: {type: s3, bucket: lake, access_key_env: NOT_SET, secret_key_env: PG_URL,
+                                  credentials_file: k.json, sse: rot13}
+                  - name: b
+                    table: t
+                    format: parquet
+                    destination: {type: gcs, bucket: lake, region: eu-west-1, credentials_file: missing.json,
+                                  chunk_size: 100KB}
+                  - name: c
+                    table: t
+                    format: parquet
+                    destination: {type: local, path: out, endpoint: "http://x"}
+                """);
+        List<String> p = e.problems();
+        assertTrue(p.contains("rivet.yaml: exports[0].destination.credentials_file does not apply to a s3 destination;"
+                + " remove it"), p.toString());
+        assertTrue(p.stream().anyMatch(m -> m.contains("exports[0].destination.access_key_env names the environment"
+                + " variable NOT_SET, which is not set")), p.toString());
+        assertTrue(p.contains("rivet.yaml: exports[0].destination.sse must be s3 (SSE-S3) or kms (SSE-KMS) but is"
+                + " \"rot13\""), p.toString());
+        assertTrue(p.contains("rivet.yaml: exports[1].destination.region does not apply to a gcs destination; remove"
+                + " it"), p.toString());
+        assertTrue(p.stream().anyMatch(m -> m.contains("exports[1].destination.credentials_file names")
+                && m.contains("which does not exist")), p.toString());
+        assertTrue(p.stream().anyMatch(m -> m.contains("exports[1].destination.chunk_size must be a size of at"
+                + " least")), p.toString());
+        assertTrue(p.contains("rivet.yaml: exports[2].destination.endpoint does not apply to a local destination;"
+                + " remove it"), p.toString());
+    }
+
+    @Test
+    void inlineCloudSecrets_areRefusedWithoutEchoingThem() {
+        ConfigException e = fail("""
+                source: {url_env: PG_URL}
+                exports:
+                  - name: a
+                    table: t
+                    format: parquet
+                    destination: {type: s3, bucket: lake, secret_access_key: wJalrXUtnFEMI-K7MDENG}
+                """);
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        String m = e.problems().get(0);
+        assertTrue(m.contains("exports[0].destination.secret_access_key is not allowed"), m);
+        assertTrue(m.contains("access_key_env / secret_key_env"), m);
+        assertFalse(m.contains("wJalrXUtnFEMI"), m);
+    }
+
+    @Test
     void quality_gates() {
         Export e = single(withExport("""
                 quality:

@@ -28,6 +28,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private final List<Column> columns;
     private final long maxFileSize;
     private final List<StagedFile> staged = new ArrayList<>();
+    private boolean handedOut;
     private final long[] nullCounts;
     private final UniqueTracker unique;
 
@@ -96,6 +97,7 @@ final class ChunkFileWriter implements AutoCloseable {
         if (writer != null) {
             closeFile();
         }
+        handedOut = true;
         return List.copyOf(staged);
     }
 
@@ -126,13 +128,19 @@ final class ChunkFileWriter implements AutoCloseable {
         writer.finish();
         writer.close();
         stream.flush();
+        // "No more bytes": a cloud sink sends its last part now, so a file waiting for its chunk holds no buffer.
+        object.stream().close();
         staged.add(new StagedFile(object, object.key(), fileRows, stream.count(), stream.sha256()));
         writer = null;
         object = null;
         stream = null;
     }
 
-    /** Drops whatever was not handed out by {@link #finish()}: the open file. Staged files are the caller's. */
+    /**
+     * Drops whatever was not handed out by {@link #finish()}: the open file, and the files staged before a failure
+     * (their multipart uploads or temp files must not outlive the chunk). After {@code finish()} the staged files are
+     * the caller's.
+     */
     @Override
     public void close() {
         if (writer != null) {
@@ -140,6 +148,9 @@ final class ChunkFileWriter implements AutoCloseable {
         }
         if (object != null) {
             object.abort();
+        }
+        if (!handedOut) {
+            staged.forEach(f -> f.object().abort());
         }
     }
 }

@@ -186,6 +186,15 @@ final class ChunkWorker {
         return total;
     }
 
+    private static SinkException sinkCause(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof SinkException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private RivetException translate(Throwable t, String what, ChunkFileWriter files) {
         if (t instanceof BatchHandoff.PeerFailedException p) {
             t = p.getCause();
@@ -201,6 +210,13 @@ final class ChunkWorker {
                     + " needed more than its memory share of " + run.chunkMemoryLimit() / (1024 * 1024)
                     + " MB of Arrow memory (" + e.getMessage() + "). Lower batch_size, lower parallel, or raise the"
                     + " engine's memoryLimit.", run.chunkMemoryLimit(), 0, e);
+        }
+        if (t instanceof IOException e && sinkCause(e) != null) {
+            // A sink that failed inside a stream write (e.g. a part upload whose retries were used up) says what
+            // happened and whether it is transient; keep both.
+            SinkException cause = sinkCause(e);
+            return new SinkException(run.exportName(), cause.location(), cause.objectKey(), "Export \""
+                    + run.exportName() + "\": " + what + " failed: " + cause.getMessage(), e, cause.retryable());
         }
         if (t instanceof IOException e) {
             return new SinkException(run.exportName(), run.sink().location(), null, "Export \"" + run.exportName()

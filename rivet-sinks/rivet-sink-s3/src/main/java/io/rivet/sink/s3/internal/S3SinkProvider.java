@@ -1,0 +1,231 @@
+package io.rivet.sink.s3.internal;
+
+import io.rivet.DataSize;
+import io.rivet.Sink;
+import io.rivet.exception.RivetConfigException;
+import io.rivet.sink.s3.S3Sink;
+import io.rivet.spi.SinkProvider;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The {@code s3:} scheme: {@code s3://bucket/prefix/} becomes an {@link S3Sink} that owns its client (closed with the
+ * sink). Options (all optional), as in YAML {@code destination}:
+ *
+ * <table>
+ *   <caption>S3 sink options</caption>
+ *   <tr><th>option</th><th>meaning</th></tr>
+ *   <tr><td>{@code region}</td><td>the bucket's region; default: the SDK's region chain</td></tr>
+ *   <tr><td>{@code endpoint}</td><td>an S3-compatible store's URL, e.g. {@code http://minio:9000}</td></tr>
+ *   <tr><td>{@code path_style}</td><td>{@code true}/{@code false}; default true with an endpoint</td></tr>
+ *   <tr><td>{@code access_key_env}, {@code secret_key_env}, {@code session_token_env}</td><td>names of environment
+ *       variables holding the credentials (never the secrets themselves); default: the SDK's default chain</td></tr>
+ *   <tr><td>{@code sse}</td><td>{@code s3} (SSE-S3, AES256) or {@code kms} (SSE-KMS); default: the bucket's</td></tr>
+ *   <tr><td>{@code sse_kms_key_id}</td><td>the KMS key for {@code sse: kms}</td></tr>
+ *   <tr><td>{@code part_size}</td><td>first part size, e.g. {@code 16MB} (default 8MB)</td></tr>
+ *   <tr><td>{@code parts_in_flight}</td><td>parts of one file uploading at once (default 2)</td></tr>
+ *   <tr><td>{@code upload_threads}</td><td>upload threads of the sink (default 8)</td></tr>
+ *   <tr><td>{@code max_attempts}</td><td>attempts per request (default 5)</td></tr>
+ *   <tr><td>{@code checksums}</td><td>{@code true}/{@code false}: CRC32 on every part (default true)</td></tr>
+ * </table>
+ *
+ * <p>Stateless and thread-safe; the constructor does nothing.
+ */
+public final class S3SinkProvider implements SinkProvider {
+
+    /** The options this provider understands. NOTE: the CLI's destination keys mirror this list. */
+    public static final List<String> OPTIONS = List.of("region", "endpoint", "path_style", "access_key_env",
+            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "parts_in_flight",
+            "upload_threads", "max_attempts", "checksums");
+
+    private final Function<String, String> environment;
+
+    /** Creates the provider; credentials variables are read from the process environment. */
+    public S3SinkProvider() {
+        this(System::getenv);
+    }
+
+    /** Creates a provider reading credentials variables through {@code environment} (for tests). */
+    S3SinkProvider(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** Returns {@code s3}. */
+    @Override
+    public String scheme() {
+        return "s3";
+    }
+
+    /**
+     * Creates the sink. Reads the credentials variables now, so a missing one fails before anything runs.
+     *
+     * @throws RivetConfigException for a URI that is not {@code s3://bucket[/prefix]}, an unknown or invalid option,
+     *     or a credentials variable that is not set
+     */
+    @Override
+    public Sink create(URI uri, Map<String, String> options) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(options, "options");
+        if (!"s3".equalsIgnoreCase(uri.getScheme())) {
+            throw new RivetConfigException("The URI " + uri + " is not an s3: URI; write s3://bucket/prefix/.");
+        }
+        String bucket = uri.getAuthority();
+        if (bucket == null || bucket.isEmpty() || uri.getRawUserInfo() != null || uri.getPort() != -1
+                || uri.getRawQuery() != null || uri.getRawFragment() != null || bucket.contains("@")) {
+            throw new RivetConfigException("The sink URI " + redact(uri) + " must have the form s3://bucket/prefix/"
+                    + " with no user, port, query or fragment; set credentials with access_key_env/secret_key_env or"
+                    + " the default chain, and the endpoint with the endpoint option.");
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String key : options.keySet()) {
+            if (!OPTIONS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new RivetConfigException("S3 sink " + uri + ": unknown option" + (unknown.size() == 1 ? " " : "s ")
+                    + unknown + "; the options are " + String.join(", ", OPTIONS) + ".");
+        }
+        S3Sink.Builder b = S3Sink.builder().bucket(bucket).prefix(uri.getPath() == null ? "" : uri.getPath());
+        String where = "S3 sink " + uri;
+        String region = options.get("region");
+        if (region != null) {
+            if (!region.matches("[a-z0-9-]{2,40}")) {
+                throw new RivetConfigException(where + ": region \"" + region + "\" is not a region name such as"
+                        + " eu-west-1.");
+            }
+            b.region(region);
+        }
+        String endpoint = options.get("endpoint");
+        if (endpoint != null) {
+            b.endpoint(endpoint(where, endpoint));
+        }
+        if (options.containsKey("path_style")) {
+            b.pathStyle(bool(where, "path_style", options.get("path_style")));
+        }
+        if (options.containsKey("checksums")) {
+            b.checksums(bool(where, "checksums", options.get("checksums")));
+        }
+        credentials(where, options, b);
+        String sse = options.get("sse");
+        String kmsKey = options.get("sse_kms_key_id");
+        if (sse != null) {
+            switch (sse.toLowerCase(Locale.ROOT)) {
+                case "s3", "aes256", "sse-s3" -> {
+                    if (kmsKey != null) {
+                        throw new RivetConfigException(where + ": sse_kms_key_id needs sse: kms, not sse: " + sse
+                                + ".");
+                    }
+                    b.sseS3();
+                }
+                case "kms", "aws:kms", "sse-kms" -> b.sseKms(kmsKey);
+                case "none" -> {
+                    if (kmsKey != null) {
+                        throw new RivetConfigException(where + ": sse_kms_key_id needs sse: kms.");
+                    }
+                }
+                default -> throw new RivetConfigException(where + ": sse must be s3 (SSE-S3) or kms (SSE-KMS) but is"
+                        + " \"" + sse + "\".");
+            }
+        } else if (kmsKey != null) {
+            b.sseKms(kmsKey);
+        }
+        try {
+            if (options.containsKey("part_size")) {
+                b.partSize(DataSize.parse(options.get("part_size")));
+            }
+            if (options.containsKey("parts_in_flight")) {
+                b.partsInFlight(integer(where, "parts_in_flight", options.get("parts_in_flight")));
+            }
+            if (options.containsKey("upload_threads")) {
+                b.uploadThreads(integer(where, "upload_threads", options.get("upload_threads")));
+            }
+            if (options.containsKey("max_attempts")) {
+                b.maxAttempts(integer(where, "max_attempts", options.get("max_attempts")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new RivetConfigException(where + ": " + e.getMessage() + ".", e);
+        }
+        return b.build();
+    }
+
+    private void credentials(String where, Map<String, String> options, S3Sink.Builder b) {
+        String accessVar = options.get("access_key_env");
+        String secretVar = options.get("secret_key_env");
+        String tokenVar = options.get("session_token_env");
+        if (accessVar == null && secretVar == null && tokenVar == null) {
+            return;
+        }
+        if (accessVar == null || secretVar == null) {
+            throw new RivetConfigException(where + ": access_key_env and secret_key_env go together; set both (to the"
+                    + " names of the environment variables), or neither to use the default credential chain.");
+        }
+        String access = variable(where, "access_key_env", accessVar);
+        String secret = variable(where, "secret_key_env", secretVar);
+        AwsCredentials credentials = tokenVar == null ? AwsBasicCredentials.create(access, secret)
+                : AwsSessionCredentials.create(access, secret, variable(where, "session_token_env", tokenVar));
+        b.credentialsProvider(StaticCredentialsProvider.create(credentials));
+    }
+
+    private String variable(String where, String option, String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            // Never echo it: it may be a secret pasted in by mistake.
+            throw new RivetConfigException(where + ": " + option + " must be the name of an environment variable"
+                    + " (letters, digits, '_'), not the secret itself.");
+        }
+        String value = environment.apply(name);
+        if (value == null || value.isEmpty()) {
+            throw new RivetConfigException(where + ": the environment variable " + name + " (" + option + ") is not"
+                    + " set; export it before running.");
+        }
+        return value;
+    }
+
+    private static URI endpoint(String where, String text) {
+        try {
+            URI u = new URI(text);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null
+                    || u.getRawUserInfo() != null) {
+                throw new URISyntaxException(text, "it must be an http:// or https:// URL with a host and no user");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new RivetConfigException(where + ": endpoint is not usable (" + e.getReason() + "), e.g."
+                    + " http://127.0.0.1:9000.", e);
+        }
+    }
+
+    private static boolean bool(String where, String option, String value) {
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new RivetConfigException(where + ": " + option + " must be true or false but is \"" + value + "\".");
+    }
+
+    private static int integer(String where, String option, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new RivetConfigException(where + ": " + option + " must be a whole number but is \"" + value
+                    + "\".", e);
+        }
+    }
+
+    private static String redact(URI uri) {
+        return uri.getRawUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo(), "***");
+    }
+}
