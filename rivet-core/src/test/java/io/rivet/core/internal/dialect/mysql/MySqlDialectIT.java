@@ -26,14 +26,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -477,10 +474,5 @@ class MySqlDialectIT {
             return Long.toString(d.toEpochDay());
         }
         return String.valueOf(o);
-    }
-
-    static {
-        // Keep the Arrow vector classes referenced for readers of this test: the rendered values come from them.
-        Map.of(IntVector.class, 0, BigIntVector.class, 0, VarCharVector.class, 0);
     }
 }
