@@ -97,7 +97,7 @@ final class ChunkWorker {
         int maxRows = run.profile().batchRows();
         int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
         long widestRow = 1;
-        try (BatchReader reader = run.dialect().openReader(connection, task.sql(), run.columns())) {
+        try (BatchReader reader = openReader(connection, task)) {
             while (true) {
                 VectorSchemaRoot root = handoff.takeEmpty();
                 int n;
@@ -124,6 +124,16 @@ final class ChunkWorker {
             }
         }
         handoff.finish();
+    }
+
+    private BatchReader openReader(Connection connection, ChunkTask task) throws SQLException {
+        if (run.profile().bulkReadEnabled()) {
+            BatchReader bulk = run.dialect().openBulkReader(connection, task.sql(), run.columns());
+            if (bulk != null) {
+                return bulk;
+            }
+        }
+        return run.dialect().openReader(connection, task.sql(), run.columns());
     }
 
     private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,
