@@ -10,13 +10,15 @@ import io.rivet.spi.ObjectWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The writer side of one chunk: encodes batches into files named {@code part-<chunk>-<seq>.<ext>}, starting the next
  * file when the current one reaches the size limit, and stages (does not publish) each finished file. Counts rows and
- * NULLs per column for the quality gates. Owned by the chunk's writer thread; not thread-safe.
+ * NULLs per column for the quality gates. Format writers may buffer in {@code allocator} (the chunk's). Owned by the
+ * chunk's writer thread; not thread-safe.
  */
 final class ChunkFileWriter implements AutoCloseable {
     private final Sink sink;
@@ -28,6 +30,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private final long maxFileSize;
     private final List<StagedFile> staged = new ArrayList<>();
     private final long[] nullCounts;
+    private final BufferAllocator allocator;
 
     private ObjectWriter object;
     private DigestingOutputStream stream;
@@ -37,7 +40,8 @@ final class ChunkFileWriter implements AutoCloseable {
     private int seq;
 
     ChunkFileWriter(Sink sink, String prefix, int chunk, FormatProvider formats, Format format, List<Column> columns,
-            long maxFileSize) {
+            long maxFileSize, BufferAllocator allocator) {
+        this.allocator = allocator;
         this.sink = sink;
         this.prefix = prefix;
         this.chunk = chunk;
@@ -107,7 +111,7 @@ final class ChunkFileWriter implements AutoCloseable {
         String key = fileKey(prefix, chunk, seq++, format.extension());
         object = sink.open(key);
         stream = new DigestingOutputStream(object.stream());
-        writer = formats.create(format, columns, stream);
+        writer = formats.create(format, columns, stream, allocator);
         fileRows = 0;
     }
 

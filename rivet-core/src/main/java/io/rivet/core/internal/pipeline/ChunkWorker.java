@@ -48,7 +48,7 @@ final class ChunkWorker {
         String allocatorName = run.exportName() + "/chunk-" + task.index();
         try (BufferAllocator allocator = run.allocator().newChildAllocator(allocatorName, 0, run.chunkMemoryLimit());
                 BatchHandoff handoff = new BatchHandoff(run.schema(), allocator, POOL_SIZE);
-                ChunkFileWriter files = run.newFileWriter(task.index())) {
+                ChunkFileWriter files = run.newFileWriter(task.index(), allocator)) {
             Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
             Throwable failure = null;
             try {

@@ -77,8 +77,14 @@ public final class ExportRun {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    /** The share of the heap that Parquet row-group buffers of all workers may take together. */
-    private static final double WRITER_HEAP_SHARE = 0.3;
+    /**
+     * How a chunk's share of the engine's memory limit is spent (docs/design/006): each of its three in-flight
+     * batches may take 1/16 (3/16 together), the Parquet row group being assembled 1/4, which leaves more than half
+     * as headroom for Arrow's power-of-two rounding and the writer's open pages. With the default 512 MB limit and two
+     * workers that is 16 MB batches and 64 MB row groups, about 224 MB of off-heap memory in all.
+     */
+    static final int BATCH_SHARE_DIVISOR = 16;
+    static final int ROW_GROUP_SHARE_DIVISOR = 4;
 
     private final Export export;
     private final String name;
@@ -467,7 +473,8 @@ public final class ExportRun {
     }
 
     private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {
-        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0);
+        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0,
+                s.allocator);
         List<StagedFile> staged;
         try (writer) {
             writer.writeEmptyFile();
@@ -540,8 +547,7 @@ public final class ExportRun {
         long runLimit = s.allocator.getLimit();
         long chunkLimit = runLimit / Math.max(1, parallelism);
         DataSize target = profile.batchMemory();
-        // Three batches per chunk live at once; keep them well inside the chunk's share.
-        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / 4);
+        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / BATCH_SHARE_DIVISOR);
         long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
@@ -549,16 +555,17 @@ public final class ExportRun {
     }
 
     /**
-     * The format as written: Parquet row groups are buffered on the heap, one per worker, so their size is capped by a
-     * share of the heap, and by maxFileSize so that rolling stays fine-grained.
+     * The format as written: a Parquet row group is assembled in the chunk's Arrow memory, so its size is capped at a
+     * quarter of the chunk's share of the engine's memory limit, and at maxFileSize so that rolling stays
+     * fine-grained. A heap-independent cap: the default JVM heap says nothing about what the process may use.
      */
     private Format effectiveFormat() {
         if (!(export.format() instanceof ParquetFormat p)) {
             return export.format();
         }
         long rowGroup = p.rowGroupSize().toBytes();
-        long heapShare = (long) (Runtime.getRuntime().maxMemory() * WRITER_HEAP_SHARE / parallelism);
-        rowGroup = Math.min(rowGroup, heapShare);
+        long share = engineAllocator.getLimit() / Math.max(1, parallelism) / ROW_GROUP_SHARE_DIVISOR;
+        rowGroup = Math.min(rowGroup, share);
         if (export.maxFileSize() != null) {
             rowGroup = Math.min(rowGroup, export.maxFileSize().toBytes());
         }

@@ -21,7 +21,7 @@ record RunContext(String exportName, String target, String prefix, Profile profi
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
         ExecutorService writers, RunProgress progress) {
 
-    ChunkFileWriter newFileWriter(int chunk) {
-        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize);
+    ChunkFileWriter newFileWriter(int chunk, BufferAllocator chunkAllocator) {
+        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize, chunkAllocator);
     }
 }
