@@ -78,13 +78,15 @@ public final class ExportRun {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /**
-     * How a chunk's share of the engine's memory limit is spent (docs/design/006): each of its three in-flight
-     * batches may take 1/16 (3/16 together), the Parquet row group being assembled 1/4, which leaves more than half
-     * as headroom for Arrow's power-of-two rounding and the writer's open pages. With the default 512 MB limit and two
-     * workers that is 16 MB batches and 64 MB row groups, about 224 MB of off-heap memory in all.
+     * How a chunk's share of the engine's memory limit is spent (docs/design/006): each of its three in-flight batches
+     * aims at 1/64 of it and the Parquet row group being assembled at 1/16, so a run plans for about 7/64 of the limit
+     * whatever its parallelism (with the default 512 MB and two workers: 4 MB batches and 16 MB row groups, 56 MB).
+     * The rest is headroom for Arrow's power-of-two rounding, values wider than the batch's first rows, and the
+     * writers' open pages; the limit itself stays a hard cap. Measured: larger batches and row groups buy no speed
+     * but cost resident memory.
      */
-    static final int BATCH_SHARE_DIVISOR = 16;
-    static final int ROW_GROUP_SHARE_DIVISOR = 4;
+    static final int BATCH_SHARE_DIVISOR = 64;
+    static final int ROW_GROUP_SHARE_DIVISOR = 16;
 
     private final Export export;
     private final String name;
@@ -153,6 +155,7 @@ public final class ExportRun {
         AtomicLongArray nulls = null;
         ExportPlan plan = null;
         ExecutorService writers = newPool("writer", 1);
+        FormatWriterPool writerPool = new FormatWriterPool(1);
         try {
             for (int attempt = 1; ; attempt++) {
                 checkCancelled();
@@ -164,7 +167,7 @@ public final class ExportRun {
                         List<Column> columns = describe(c, s);
                         plan = s.planner.plan(c, columns, store.cursor(name).orElse(null));
                         progress.planned(1, plan.estimatedRows());
-                        RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+                        RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
                         out = new ChunkWorker(ctx).run(c, plan.tasks().get(0), false);
                         staged = out.files();
                     } finally {
@@ -191,6 +194,7 @@ public final class ExportRun {
             throw e;
         } finally {
             writers.shutdownNow();
+            writerPool.close();
         }
     }
 
@@ -208,6 +212,7 @@ public final class ExportRun {
         listener.exportStarted(name, runId);
         RunProgress progress = new RunProgress(name, listener);
         ExecutorService writers = newPool("writer", parallelism);
+        FormatWriterPool writerPool = new FormatWriterPool(parallelism);
         try {
             ExportPlan plan = planChunks(s);
             List<ChunkTask> tasks;
@@ -244,7 +249,7 @@ public final class ExportRun {
             int total = resuming ? unfinished.get().chunks().size() : tasks.size();
             progress.planned(total, plan.estimatedRows());
             AtomicLongArray nulls = new AtomicLongArray(plan.columns().size());
-            RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+            RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
             runTasks(s, ctx, runId, tasks, nulls);
             ExportResult result = finish(s, runId, prefix, plan, nulls, resuming, total);
             store.closeChunkRun(name, runId, true);
@@ -254,6 +259,7 @@ public final class ExportRun {
             throw e;
         } finally {
             writers.shutdownNow();
+            writerPool.close();
         }
     }
 
@@ -474,7 +480,7 @@ public final class ExportRun {
 
     private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {
         ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0,
-                s.allocator);
+                s.allocator, null);
         List<StagedFile> staged;
         try (writer) {
             writer.writeEmptyFile();
@@ -543,7 +549,7 @@ public final class ExportRun {
     // ---------------------------------------------------------------- helpers
 
     private RunContext context(Setup s, String prefix, List<Column> columns, ExecutorService writers,
-            RunProgress progress) {
+            FormatWriterPool writerPool, RunProgress progress) {
         long runLimit = s.allocator.getLimit();
         long chunkLimit = runLimit / Math.max(1, parallelism);
         DataSize target = profile.batchMemory();
@@ -551,13 +557,13 @@ public final class ExportRun {
         long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, progress);
+                batchTarget, writers, writerPool, progress);
     }
 
     /**
      * The format as written: a Parquet row group is assembled in the chunk's Arrow memory, so its size is capped at a
-     * quarter of the chunk's share of the engine's memory limit, and at maxFileSize so that rolling stays
-     * fine-grained. A heap-independent cap: the default JVM heap says nothing about what the process may use.
+     * sixteenth of the chunk's share of the engine's memory limit, and at maxFileSize so that rolling stays fine-grained.
+     * A heap-independent cap: the default JVM heap says nothing about what the process may use.
      */
     private Format effectiveFormat() {
         if (!(export.format() instanceof ParquetFormat p)) {

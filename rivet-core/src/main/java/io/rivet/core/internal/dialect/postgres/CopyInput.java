@@ -61,6 +61,15 @@ final class CopyInput {
         return new CopyInput(copy, direct ? streamOf(connection) : null);
     }
 
+    /** The whole of a COPY's data already in memory (for tests and benchmarks of the decoder). */
+    static CopyInput ofBytes(byte[] data) {
+        CopyInput in = new CopyInput(null, null);
+        in.buf = data;
+        in.limit = data.length;
+        in.ended = true;
+        return in;
+    }
+
     /** Whether the data is read straight from the protocol stream (no allocation per row). */
     boolean direct() {
         return stream != null;

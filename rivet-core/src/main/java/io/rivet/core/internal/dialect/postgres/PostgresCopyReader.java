@@ -66,6 +66,15 @@ final class PostgresCopyReader implements BatchReader {
         return new PostgresCopyReader(connection, copy, CopyInput.open(connection, copy, direct), decoders);
     }
 
+    /** Decodes a COPY's data already in memory (tests and benchmarks); {@link #close()} then has nothing to end. */
+    static PostgresCopyReader ofBytes(byte[] data, List<Column> columns) {
+        BinaryDecoder[] decoders = new BinaryDecoder[columns.size()];
+        for (int i = 0; i < decoders.length; i++) {
+            decoders[i] = BinaryDecoder.forColumn(columns.get(i), true);
+        }
+        return new PostgresCopyReader(null, null, CopyInput.ofBytes(data), decoders);
+    }
+
     /** Whether the data is read without a driver allocation per row. */
     boolean direct() {
         return in.direct();
@@ -154,7 +163,7 @@ final class PostgresCopyReader implements BatchReader {
             return;
         }
         closed = true;
-        if (in.ended() || !copy.isActive()) {
+        if (in.ended() || copy == null || !copy.isActive()) {
             return;
         }
         connection.unwrap(PGConnection.class).cancelQuery();

@@ -56,13 +56,15 @@ final class ParquetFormatWriter implements FormatWriter {
     private final long rowGroupSize;
     private final NoHadoopCodecFactory codecs = new NoHadoopCodecFactory();
     private final BytesInputCompressor compressor;
-    private final StreamOutputFile.CountingStream stream;
-    private final ParquetFileWriter file;
     private final ColumnChunkWriter[] writers;
     private final Map<String, String> footerMetadata;
     private final BufferAllocator ownAllocator;
-    private final BufferAllocator allocator;
-    private final ArrowByteBufferAllocator pageMemory;
+
+    // Per file: see restart().
+    private StreamOutputFile.CountingStream stream;
+    private ParquetFileWriter file;
+    private BufferAllocator allocator;
+    private ArrowByteBufferAllocator pageMemory;
 
     private ColumnChunkPageWriteStore pageStore;
     private long rowGroupRows;
@@ -84,9 +86,6 @@ final class ParquetFormatWriter implements FormatWriter {
                 .withDictionaryEncoding(true)
                 .build();
         this.ownAllocator = allocator == null ? new RootAllocator() : null;
-        this.allocator = (allocator == null ? ownAllocator : allocator).newChildAllocator("parquet-writer", 0,
-                Long.MAX_VALUE);
-        this.pageMemory = new ArrowByteBufferAllocator(this.allocator);
         this.compressor = codecs.getCompressor(codec(format.compression()));
         this.writers = new ColumnChunkWriter[this.columns.size()];
         List<ColumnDescriptor> leaves = schema.getColumns();
@@ -97,16 +96,37 @@ final class ParquetFormatWriter implements FormatWriter {
             writers[i] = ColumnChunkWriter.create(this.columns.get(i).type(), leaves.get(i), page);
         }
         this.footerMetadata = Map.of(SCHEMA_KEY, schemaJson(this.columns));
-        StreamOutputFile outputFile = new StreamOutputFile(out);
-        this.stream = outputFile.stream();
         try {
-            this.file = new ParquetFileWriter(outputFile, schema, ParquetFileWriter.Mode.CREATE, rowGroupSize, 0,
-                    null, props);
-            file.start();
+            startFile(out, allocator == null ? ownAllocator : allocator);
         } catch (IOException | RuntimeException e) {
             releaseMemory();
             throw e;
         }
+    }
+
+    private void startFile(OutputStream out, BufferAllocator parent) throws IOException {
+        this.allocator = parent.newChildAllocator("parquet-writer", 0, Long.MAX_VALUE);
+        this.pageMemory = new ArrowByteBufferAllocator(this.allocator);
+        StreamOutputFile outputFile = new StreamOutputFile(out);
+        this.stream = outputFile.stream();
+        this.file = new ParquetFileWriter(outputFile, schema, ParquetFileWriter.Mode.CREATE, rowGroupSize, 0, null,
+                props);
+        file.start();
+        rowGroupOrdinal = 0;
+        finished = false;
+    }
+
+    /**
+     * Starts the next file on {@code out}, reusing every column writer's buffers and dictionary decisions (a column
+     * found not to pay for a dictionary stays PLAIN in this writer's later files too).
+     */
+    @Override
+    public boolean restart(OutputStream out, BufferAllocator parent) throws IOException {
+        if (!finished || closed) {
+            throw new IllegalStateException("restart needs a finished, open writer");
+        }
+        startFile(out, parent == null ? ownAllocator : parent);
+        return true;
     }
 
     static CompressionCodecName codec(Compression compression) {
@@ -211,9 +231,14 @@ final class ParquetFormatWriter implements FormatWriter {
             throw new IllegalStateException("the Parquet writer is already finished or closed");
         }
         finished = true;
-        flushRowGroup();
-        file.end(footerMetadata);
-        stream.flush();
+        try {
+            flushRowGroup();
+            file.end(footerMetadata);
+            stream.flush();
+        } finally {
+            // Nothing of the caller's allocator outlives the file (the engine closes it with the chunk).
+            releaseFileMemory();
+        }
     }
 
     @Override
@@ -235,10 +260,20 @@ final class ParquetFormatWriter implements FormatWriter {
         }
     }
 
+    private void releaseFileMemory() {
+        if (pageMemory != null) {
+            pageMemory.close();
+            pageMemory = null;
+        }
+        if (allocator != null) {
+            allocator.close();
+            allocator = null;
+        }
+    }
+
     private void releaseMemory() {
         codecs.release();
-        pageMemory.close();
-        allocator.close();
+        releaseFileMemory();
         if (ownAllocator != null) {
             ownAllocator.close();
         }
