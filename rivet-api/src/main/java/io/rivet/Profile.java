@@ -19,6 +19,7 @@ import java.util.Objects;
  *   <tr><td>lock timeout</td><td>10 s</td><td>30 s</td><td>off</td></tr>
  *   <tr><td>max retries</td><td>10</td><td>3</td><td>1</td></tr>
  *   <tr><td>retry backoff base</td><td>5 s</td><td>2 s</td><td>1 s</td></tr>
+ *   <tr><td>bulk read (PostgreSQL: binary COPY)</td><td>no</td><td>no</td><td>yes</td></tr>
  * </table>
  *
  * <p>Use {@code SAFE} against a production primary, {@code BALANCED} for moderate load and {@code FAST} only on a replica
@@ -34,19 +35,19 @@ public final class Profile {
     public static final Profile SAFE = new Builder("safe")
             .batchRows(2_000).batchMemory(null).throttle(Duration.ofMillis(500))
             .statementTimeout(Duration.ofSeconds(120)).lockTimeout(Duration.ofSeconds(10))
-            .maxRetries(10).retryBackoff(Duration.ofSeconds(5)).build();
+            .maxRetries(10).retryBackoff(Duration.ofSeconds(5)).bulkReadEnabled(false).build();
 
     /** The default: moderate batches and pauses. */
     public static final Profile BALANCED = new Builder("balanced")
             .batchRows(10_000).batchMemory(DataSize.ofMebibytes(32)).throttle(Duration.ofMillis(50))
             .statementTimeout(Duration.ofSeconds(300)).lockTimeout(Duration.ofSeconds(30))
-            .maxRetries(3).retryBackoff(Duration.ofSeconds(2)).build();
+            .maxRetries(3).retryBackoff(Duration.ofSeconds(2)).bulkReadEnabled(false).build();
 
     /** As fast as the source can send: no throttle, no timeouts. For replicas and idle databases. */
     public static final Profile FAST = new Builder("fast")
             .batchRows(50_000).batchMemory(DataSize.ofMebibytes(64)).throttle(Duration.ZERO)
             .statementTimeout(Duration.ZERO).lockTimeout(Duration.ZERO)
-            .maxRetries(1).retryBackoff(Duration.ofSeconds(1)).build();
+            .maxRetries(1).retryBackoff(Duration.ofSeconds(1)).bulkReadEnabled(true).build();
 
     private final String name;
     private final int batchRows;
@@ -56,6 +57,7 @@ public final class Profile {
     private final Duration lockTimeout;
     private final int maxRetries;
     private final Duration retryBackoff;
+    private final boolean bulkReadEnabled;
 
     private Profile(Builder b) {
         this.name = b.name;
@@ -66,6 +68,7 @@ public final class Profile {
         this.lockTimeout = b.lockTimeout;
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
+        this.bulkReadEnabled = b.bulkReadEnabled;
     }
 
     /**
@@ -137,25 +140,38 @@ public final class Profile {
         return retryBackoff;
     }
 
+    /**
+     * Whether rows are read with the database's bulk export instead of a cursor, where the dialect has one
+     * (PostgreSQL: {@code COPY (query) TO STDOUT (FORMAT binary)}; dialects without one always use their cursor or
+     * streaming read). The bulk read is about three times faster, but it is one statement per chunk (per export in
+     * the single-snapshot modes), so {@link #statementTimeout()} limits the whole chunk instead of one batch of rows,
+     * and throttle pauses come between chunks, not inside one. Only {@link #FAST} enables it; docs/design/006 has
+     * the measurements behind that choice.
+     */
+    public boolean bulkReadEnabled() {
+        return bulkReadEnabled;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Profile p && p.name.equals(name) && p.batchRows == batchRows
                 && Objects.equals(p.batchMemory, batchMemory) && p.throttle.equals(throttle)
                 && p.statementTimeout.equals(statementTimeout) && p.lockTimeout.equals(lockTimeout)
-                && p.maxRetries == maxRetries && p.retryBackoff.equals(retryBackoff);
+                && p.maxRetries == maxRetries && p.retryBackoff.equals(retryBackoff)
+                && p.bulkReadEnabled == bulkReadEnabled;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, batchRows, batchMemory, throttle, statementTimeout, lockTimeout, maxRetries,
-                retryBackoff);
+                retryBackoff, bulkReadEnabled);
     }
 
     @Override
     public String toString() {
         return "Profile{" + name + ", batchRows=" + batchRows + ", batchMemory=" + batchMemory + ", throttle="
                 + throttle.toMillis() + "ms, statementTimeout=" + statementTimeout.toSeconds() + "s, lockTimeout="
-                + lockTimeout.toSeconds() + "s, maxRetries=" + maxRetries + "}";
+                + lockTimeout.toSeconds() + "s, maxRetries=" + maxRetries + ", bulkRead=" + bulkReadEnabled + "}";
     }
 
     /** Builds a {@link Profile}. Not thread-safe; {@link #build()} leaves the builder usable. */
@@ -168,6 +184,7 @@ public final class Profile {
         private Duration lockTimeout = Duration.ZERO;
         private int maxRetries;
         private Duration retryBackoff = Duration.ofSeconds(1);
+        private boolean bulkReadEnabled;
 
         private Builder(String name) {
             this.name = name;
@@ -182,6 +199,7 @@ public final class Profile {
             this.lockTimeout = p.lockTimeout;
             this.maxRetries = p.maxRetries;
             this.retryBackoff = p.retryBackoff;
+            this.bulkReadEnabled = p.bulkReadEnabled;
         }
 
         /** Names the profile (shown in logs and run history). */
@@ -238,6 +256,16 @@ public final class Profile {
         /** Base delay of the capped exponential backoff between retries. */
         public Builder retryBackoff(Duration retryBackoff) {
             this.retryBackoff = nonNegative(retryBackoff, "retryBackoff");
+            return this;
+        }
+
+        /**
+         * Whether to read with the database's bulk export (PostgreSQL: binary COPY) instead of a cursor; see
+         * {@link Profile#bulkReadEnabled()}. Enable it when the source can take one long statement per chunk (a
+         * replica, an idle database); keep it off where short statements matter more than speed.
+         */
+        public Builder bulkReadEnabled(boolean bulkReadEnabled) {
+            this.bulkReadEnabled = bulkReadEnabled;
             return this;
         }
 

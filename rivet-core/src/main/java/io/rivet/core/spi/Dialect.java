@@ -61,6 +61,18 @@ public interface Dialect {
         return false;
     }
 
+    /**
+     * Opens a reader that moves the whole result with the database's bulk export, inside the transaction begun by
+     * {@link #beginSnapshot}, or returns {@code null} when the dialect has none (the default); the engine then uses
+     * {@link #openReader}. It must return exactly the values {@link #openReader} returns for the same rows, with the
+     * same errors. A bulk read is one statement, so the session's statement timeout bounds all of it; the engine uses
+     * it only when {@link io.rivet.Profile#bulkReadEnabled()} asks for it.
+     */
+    default BatchReader openBulkReader(Connection connection, String selectSql, List<Column> columns)
+            throws SQLException {
+        return null;
+    }
+
     /** Quotes an identifier (one name, not a dotted path), escaping as the database requires. */
     String quoteIdentifier(String identifier);
 

@@ -2,6 +2,8 @@ package io.rivet.core.spi;
 
 import io.rivet.Incubating;
 import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -19,8 +21,24 @@ public interface FormatWriter extends AutoCloseable {
     /** The file's size so far, counting bytes still buffered (e.g. an open Parquet row group), for rolling. */
     long estimatedSize();
 
-    /** Writes what is buffered and the file's footer, and flushes the stream. Call once, last. */
+    /**
+     * Writes what is buffered and the file's footer, and flushes the stream. Call once per file, last. A writer must
+     * hold no memory of the allocator it was given after this returns.
+     */
     void finish() throws IOException;
+
+    /**
+     * Starts another file on {@code out} after {@link #finish()}, with the same format and columns, keeping what the
+     * writer can reuse (encoding buffers, dictionaries' arrays): the engine keeps finished writers of a run and reuses
+     * them for later files instead of allocating new ones for each. {@code allocator} replaces the allocator the
+     * writer was created with (which may be closed by now). Returns {@code false} when the writer cannot do this (the
+     * default); the engine then closes it and creates a new one.
+     *
+     * @throws IOException if the new stream fails
+     */
+    default boolean restart(OutputStream out, BufferAllocator allocator) throws IOException {
+        return false;
+    }
 
     /** Releases buffers; after {@link #finish()} or instead of it when the file is abandoned. Never throws. */
     @Override

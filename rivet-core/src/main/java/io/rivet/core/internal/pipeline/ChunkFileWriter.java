@@ -11,13 +11,16 @@ import io.rivet.spi.ObjectWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The writer side of one chunk: encodes batches into files named {@code part-<chunk>-<seq>.<ext>}, starting the next
  * file when the current one reaches the size limit, and stages (does not publish) each finished file. Counts rows and
- * NULLs per column for the quality gates. Owned by the chunk's writer thread; not thread-safe.
+ * NULLs per column for the quality gates. Format writers may buffer in {@code allocator} (the chunk's); finished
+ * writers go back to the run's {@code pool} (when given) for later files. Owned by the chunk's writer thread; not
+ * thread-safe.
  */
 final class ChunkFileWriter implements AutoCloseable {
     private final Sink sink;
@@ -31,6 +34,8 @@ final class ChunkFileWriter implements AutoCloseable {
     private boolean handedOut;
     private final long[] nullCounts;
     private final UniqueTracker unique;
+    private final BufferAllocator allocator;
+    private final FormatWriterPool pool;
 
     private ObjectWriter object;
     private DigestingOutputStream stream;
@@ -40,7 +45,9 @@ final class ChunkFileWriter implements AutoCloseable {
     private int seq;
 
     ChunkFileWriter(Sink sink, String prefix, int chunk, FormatProvider formats, Format format, List<Column> columns,
-            long maxFileSize, UniqueTracker unique) {
+            long maxFileSize, BufferAllocator allocator, FormatWriterPool pool, UniqueTracker unique) {
+        this.allocator = allocator;
+        this.pool = pool;
         this.sink = sink;
         this.prefix = prefix;
         this.chunk = chunk;
@@ -116,17 +123,37 @@ final class ChunkFileWriter implements AutoCloseable {
         return nullCounts.clone();
     }
 
-    private void open() {
+    private void open() throws IOException {
         String key = fileKey(prefix, chunk, seq++, format.extension());
         object = sink.open(key);
         stream = new DigestingOutputStream(object.stream());
-        writer = formats.create(format, columns, stream);
+        FormatWriter reused = pool == null ? null : pool.take();
+        if (reused != null) {
+            boolean restarted = false;
+            try {
+                restarted = reused.restart(stream, allocator);
+            } finally {
+                if (!restarted) {
+                    reused.close();
+                }
+            }
+            if (restarted) {
+                writer = reused;
+            }
+        }
+        if (writer == null) {
+            writer = formats.create(format, columns, stream, allocator);
+        }
         fileRows = 0;
     }
 
     private void closeFile() throws IOException {
         writer.finish();
-        writer.close();
+        if (pool != null) {
+            pool.give(writer);
+        } else {
+            writer.close();
+        }
         stream.flush();
         // "No more bytes": a cloud sink sends its last part now, so a file waiting for its chunk holds no buffer.
         object.stream().close();

@@ -49,7 +49,7 @@ final class ChunkWorker {
         String allocatorName = run.exportName() + "/chunk-" + task.index();
         try (BufferAllocator allocator = run.allocator().newChildAllocator(allocatorName, 0, run.chunkMemoryLimit());
                 BatchHandoff handoff = new BatchHandoff(run.schema(), allocator, POOL_SIZE);
-                ChunkFileWriter files = run.newFileWriter(task.index())) {
+                ChunkFileWriter files = run.newFileWriter(task.index(), allocator)) {
             Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
             Throwable failure = null;
             long sourceCount = -1;
@@ -117,7 +117,7 @@ final class ChunkWorker {
         int maxRows = run.profile().batchRows();
         int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
         long widestRow = 1;
-        try (BatchReader reader = run.dialect().openReader(connection, task.sql(), task.paging(), run.columns())) {
+        try (BatchReader reader = openReader(connection, task)) {
             while (true) {
                 VectorSchemaRoot root = handoff.takeEmpty();
                 int n;
@@ -152,6 +152,16 @@ final class ChunkWorker {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    private BatchReader openReader(Connection connection, ChunkTask task) throws SQLException {
+        if (run.profile().bulkReadEnabled()) {
+            BatchReader bulk = run.dialect().openBulkReader(connection, task.sql(), run.columns());
+            if (bulk != null) {
+                return bulk;
+            }
+        }
+        return run.dialect().openReader(connection, task.sql(), task.paging(), run.columns());
     }
 
     private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,

@@ -83,8 +83,16 @@ public final class ExportRun {
     private static final Logger LOG = LoggerFactory.getLogger(ExportRun.class);
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    /** The share of the heap that Parquet row-group buffers of all workers may take together. */
-    private static final double WRITER_HEAP_SHARE = 0.3;
+    /**
+     * How a chunk's share of the engine's memory limit is spent (docs/design/006): each of its three in-flight batches
+     * aims at 1/64 of it and the Parquet row group being assembled at 1/16, so a run plans for about 7/64 of the limit
+     * whatever its parallelism (with the default 512 MB and two workers: 4 MB batches and 16 MB row groups, 56 MB).
+     * The rest is headroom for Arrow's power-of-two rounding, values wider than the batch's first rows, and the
+     * writers' open pages; the limit itself stays a hard cap. Measured: larger batches and row groups buy no speed
+     * but cost resident memory.
+     */
+    static final int BATCH_SHARE_DIVISOR = 64;
+    static final int ROW_GROUP_SHARE_DIVISOR = 16;
 
     private final Export export;
     private final String name;
@@ -211,6 +219,7 @@ public final class ExportRun {
         AtomicLongArray nulls = null;
         ExportPlan plan = null;
         ExecutorService writers = newPool("writer", 1);
+        FormatWriterPool writerPool = new FormatWriterPool(1);
         try {
             for (int attempt = 1; ; attempt++) {
                 checkCancelled();
@@ -223,7 +232,7 @@ public final class ExportRun {
                         plan = s.planner.plan(c, columns, store.cursor(name).orElse(null));
                         checkDrift(plan.columns());
                         progress.planned(1, plan.estimatedRows());
-                        RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+                        RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
                         out = new ChunkWorker(ctx).run(c, plan.tasks().get(0), false);
                         staged = out.files();
                     } finally {
@@ -251,6 +260,7 @@ public final class ExportRun {
             throw e;
         } finally {
             writers.shutdownNow();
+            writerPool.close();
         }
     }
 
@@ -268,6 +278,7 @@ public final class ExportRun {
         listener.exportStarted(name, runId);
         RunProgress progress = newProgress();
         ExecutorService writers = newPool("writer", parallelism);
+        FormatWriterPool writerPool = new FormatWriterPool(parallelism);
         try {
             ExportPlan plan = planChunks(s);
             checkDrift(plan.columns());
@@ -305,7 +316,7 @@ public final class ExportRun {
             int total = resuming ? unfinished.get().chunks().size() : tasks.size();
             progress.planned(total, plan.estimatedRows());
             AtomicLongArray nulls = new AtomicLongArray(plan.columns().size());
-            RunContext ctx = context(s, prefix, plan.columns(), writers, progress);
+            RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
             runTasks(s, ctx, runId, tasks, nulls);
             ExportResult result = finish(s, runId, prefix, plan, nulls, resuming, total);
             store.closeChunkRun(name, runId, true);
@@ -315,6 +326,7 @@ public final class ExportRun {
             throw e;
         } finally {
             writers.shutdownNow();
+            writerPool.close();
         }
     }
 
@@ -581,7 +593,8 @@ public final class ExportRun {
     }
 
     private FileRecord writeEmptyFile(Setup s, String runId, String prefix, List<Column> columns) {
-        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0, null);
+        ChunkFileWriter writer = new ChunkFileWriter(s.sink, prefix, 0, s.formats, effectiveFormat(), columns, 0,
+                s.allocator, null, null);
         List<StagedFile> staged;
         try (writer) {
             writer.writeEmptyFile();
@@ -659,12 +672,11 @@ public final class ExportRun {
     // ---------------------------------------------------------------- helpers
 
     private RunContext context(Setup s, String prefix, List<Column> columns, ExecutorService writers,
-            RunProgress progress) {
+            FormatWriterPool writerPool, RunProgress progress) {
         long runLimit = s.allocator.getLimit();
         long chunkLimit = runLimit / Math.max(1, parallelism);
         DataSize target = profile.batchMemory();
-        // Three batches per chunk live at once; keep them well inside the chunk's share.
-        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / 4);
+        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / BATCH_SHARE_DIVISOR);
         long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
         List<String> uniqueColumns = export.quality().uniqueColumns();
         UniqueTracker unique = uniqueColumns.isEmpty() ? null
@@ -672,20 +684,21 @@ public final class ExportRun {
         uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, progress, unique, export.reconcile());
+                batchTarget, writers, writerPool, progress, unique, export.reconcile());
     }
 
     /**
-     * The format as written: Parquet row groups are buffered on the heap, one per worker, so their size is capped by a
-     * share of the heap, and by maxFileSize so that rolling stays fine-grained.
+     * The format as written: a Parquet row group is assembled in the chunk's Arrow memory, so its size is capped at a
+     * sixteenth of the chunk's share of the engine's memory limit, and at maxFileSize so that rolling stays fine-grained.
+     * A heap-independent cap: the default JVM heap says nothing about what the process may use.
      */
     private Format effectiveFormat() {
         if (!(export.format() instanceof ParquetFormat p)) {
             return export.format();
         }
         long rowGroup = p.rowGroupSize().toBytes();
-        long heapShare = (long) (Runtime.getRuntime().maxMemory() * WRITER_HEAP_SHARE / parallelism);
-        rowGroup = Math.min(rowGroup, heapShare);
+        long share = engineAllocator.getLimit() / Math.max(1, parallelism) / ROW_GROUP_SHARE_DIVISOR;
+        rowGroup = Math.min(rowGroup, share);
         if (export.maxFileSize() != null) {
             rowGroup = Math.min(rowGroup, export.maxFileSize().toBytes());
         }

@@ -20,10 +20,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
         Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
-        ExecutorService writers, RunProgress progress, UniqueTracker unique, boolean reconcile) {
+        ExecutorService writers, FormatWriterPool writerPool, RunProgress progress, UniqueTracker unique,
+        boolean reconcile) {
 
-    ChunkFileWriter newFileWriter(int chunk) {
-        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize,
-                unique == null ? null : unique.newChunk());
+    ChunkFileWriter newFileWriter(int chunk, BufferAllocator chunkAllocator) {
+        return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize, chunkAllocator,
+                writerPool, unique == null ? null : unique.newChunk());
     }
 }

@@ -87,7 +87,7 @@ class ChunkFileWriterTest {
 
     private ChunkFileWriter writer() {
         // 1 byte: every batch rolls to a new file.
-        return new ChunkFileWriter(sink, "e/run/", 3, new CsvFormatProvider(), Format.csv(), COLUMNS, 1, null);
+        return new ChunkFileWriter(sink, "e/run/", 3, new CsvFormatProvider(), Format.csv(), COLUMNS, 1, allocator, null, null);
     }
 
     /** What the chunk did to one object. */

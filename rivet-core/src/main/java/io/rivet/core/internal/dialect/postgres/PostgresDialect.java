@@ -149,6 +149,16 @@ public final class PostgresDialect implements Dialect {
         return PostgresBatchReader.open(connection, selectSql, columns);
     }
 
+    /**
+     * {@code COPY (<query>) TO STDOUT (FORMAT binary)} decoded straight into Arrow ({@link PostgresCopyReader}); one
+     * statement for the whole query.
+     */
+    @Override
+    public BatchReader openBulkReader(Connection connection, String selectSql, List<Column> columns)
+            throws SQLException {
+        return PostgresCopyReader.open(connection, selectSql, columns, true);
+    }
+
     @Override
     public String quoteIdentifier(String identifier) {
         if (identifier.indexOf('\0') >= 0) {

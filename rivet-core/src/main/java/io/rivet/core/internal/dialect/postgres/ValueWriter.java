@@ -80,18 +80,11 @@ abstract class ValueWriter {
     abstract void setNull(int index);
 
     final SQLDataException unreadable(RuntimeException cause) {
-        SQLDataException e = new SQLDataException("Column \"" + column + "\" (PostgreSQL type " + sourceType
-                + "): a value could not be read (" + cause.getMessage() + "). Cast the column to text in the query"
-                + " to export it as a string.", "22000");
-        e.initCause(cause);
-        return e;
+        return ValueErrors.unreadable(column, sourceType, cause);
     }
 
     final SQLDataException infinite() {
-        return new SQLDataException("Column \"" + column + "\" (PostgreSQL type " + sourceType + ") holds infinity or"
-                + " -infinity, which Rivet cannot write as a date or timestamp. Exclude those rows, map them in the"
-                + " query (e.g. CASE WHEN isfinite(" + column + ") THEN " + column + " END), or cast the column to"
-                + " text.", "22008");
+        return ValueErrors.infinite(column, sourceType);
     }
 
     /** Writers of fixed-width vectors: null is just a cleared validity bit. */
@@ -223,9 +216,7 @@ abstract class ValueWriter {
         void write(int index, byte[] b, int off, int len) throws SQLDataException {
             byte first = b[off];
             if (first == 'N' || first == 'I' || first == '-' && len > 1 && b[off + 1] == 'I') {
-                throw new SQLDataException("Column \"" + column + "\" (PostgreSQL type " + sourceType + ") holds NaN"
-                        + " or Infinity, which a decimal cannot hold. Cast the column to text or to double precision"
-                        + " in the query.", "22003");
+                throw ValueErrors.notFiniteDecimal(column, sourceType);
             }
             // Fast path: up to 18 digits fit a long; PostgreSQL prints a constrained numeric with exactly its scale.
             int end = off + len;
@@ -279,9 +270,7 @@ abstract class ValueWriter {
         }
 
         private SQLDataException tooWide() {
-            return new SQLDataException("Column \"" + column + "\" (PostgreSQL type " + sourceType + ") holds a value"
-                    + " that does not fit decimal(" + precision + "," + scale + ") without rounding. Cast it in the"
-                    + " query to a numeric(p,s) wide enough, or to text.", "22003");
+            return ValueErrors.decimalTooWide(column, sourceType, precision, scale);
         }
     }
 
@@ -498,9 +487,7 @@ abstract class ValueWriter {
         }
 
         private SQLDataException multiDimensional() {
-            return new SQLDataException("Column \"" + column + "\" (PostgreSQL type " + sourceType + ") holds a"
-                    + " multi-dimensional array; Rivet writes only one-dimensional arrays as lists. Flatten it in the"
-                    + " query or cast it to text.", "2202E");
+            return ValueErrors.multiDimensional(column, sourceType);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The built-in {@code parquet} format: creates {@link ParquetFormatWriter}s. Every Rivet column type is writable
@@ -35,11 +36,23 @@ public final class ParquetFormatProvider implements FormatProvider {
      */
     @Override
     public FormatWriter create(Format format, List<Column> columns, OutputStream out) {
+        return create(format, columns, out, null);
+    }
+
+    /**
+     * Creates a writer for one Parquet file whose open row group is buffered off the heap in {@code allocator} (a
+     * private allocator when {@code null}).
+     *
+     * @throws IllegalArgumentException if {@code format} is not a {@link ParquetFormat}
+     * @throws UncheckedIOException if the stream fails
+     */
+    @Override
+    public FormatWriter create(Format format, List<Column> columns, OutputStream out, BufferAllocator allocator) {
         if (!(format instanceof ParquetFormat parquet)) {
             throw new IllegalArgumentException("the parquet provider needs a ParquetFormat but got " + format);
         }
         try {
-            return new ParquetFormatWriter(parquet, columns, out);
+            return new ParquetFormatWriter(parquet, columns, out, allocator);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a Parquet file: " + e.getMessage(), e);
         }

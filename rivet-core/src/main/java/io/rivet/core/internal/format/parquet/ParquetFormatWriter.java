@@ -9,10 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -21,24 +22,30 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes one Parquet file from Arrow batches, column by column, straight into parquet-java's column writers.
+ * Writes one Parquet file from Arrow batches, column by column, with Rivet's own column chunk writers
+ * ({@link ColumnChunkWriter}) over parquet-java's page store and file writer.
  *
- * <p>It drives parquet-java's lower layers itself ({@link ParquetFileWriter}, {@link ColumnChunkPageWriteStore} and the
- * {@link ColumnWriteStore} from {@link ParquetProperties}) instead of {@code ParquetWriter} with a {@code WriteSupport}:
- * that skips the per-field {@code RecordConsumer} bookkeeping and any Hadoop {@code Configuration}. A batch is written
- * in slices of {@value #SLICE_ROWS} rows: each column's slice in one tight loop, then the slice's rows are ended in
- * the store, which lets parquet-java cut pages at its usual sizes. After each slice the buffered size is compared with
- * the row group size, and a full row group is flushed to the file.
+ * <p>parquet-java does the file layout and footer ({@link ParquetFileWriter}) and, per row group, compresses, checksums
+ * and indexes the pages ({@link ColumnChunkPageWriteStore}); Rivet encodes the pages itself: levels, PLAIN or
+ * dictionary values, page statistics. That skips parquet-java's value-at-a-time {@code ColumnWriter} API (a
+ * {@code Binary} object per string, a fresh dictionary attempt per row group) and any Hadoop {@code Configuration}.
+ * A batch is written in slices of {@value #SLICE_ROWS} rows: each column's slice in one tight loop; after each slice
+ * the row group's buffered size is compared with the row group size and a full row group is flushed to the file.
  *
- * <p>Settings: the codec of {@link ParquetFormat#compression()}, dictionary encoding on, parquet-java's default page
- * size (1 MiB), data page v1, statistics and page checksums on. The footer carries {@code rivet.schema}: a JSON array
- * of the columns' names, Rivet types and source types.
+ * <p>Memory: the compressed pages of the open row group live off the heap in {@code allocator} (a child of the
+ * chunk's Arrow allocator, so they count against the engine's memory limit); each column keeps one open page on the
+ * heap (at most about 1 MiB), reused from page to page.
  *
- * <p>Owned by one thread. It never closes the stream it writes to; {@link #close()} releases native codec memory.
+ * <p>Settings: the codec of {@link ParquetFormat#compression()}, dictionary encoding where it pays, parquet-java's
+ * default page size (1 MiB) and page row limit (20,000), data page v1, statistics and page checksums on. The footer
+ * carries {@code rivet.schema}: a JSON array of the columns' names, Rivet types and source types.
+ *
+ * <p>Owned by one thread. It never closes the stream it writes to; {@link #close()} frees its off-heap buffers and
+ * native codec memory.
  */
 final class ParquetFormatWriter implements FormatWriter {
 
-    /** Rows per slice: large enough for tight loops, small enough to check page and row group sizes often. */
+    /** Rows per slice: large enough for tight loops, small enough to check row group sizes often. */
     static final int SLICE_ROWS = 1024;
     /** Footer key holding the Rivet schema as JSON. */
     static final String SCHEMA_KEY = "rivet.schema";
@@ -49,20 +56,28 @@ final class ParquetFormatWriter implements FormatWriter {
     private final long rowGroupSize;
     private final NoHadoopCodecFactory codecs = new NoHadoopCodecFactory();
     private final BytesInputCompressor compressor;
-    private final StreamOutputFile.CountingStream stream;
-    private final ParquetFileWriter file;
-    private final VectorWriter[] writers;
-    private final ColumnDescriptor[] descriptors;
+    private final ColumnChunkWriter[] writers;
     private final Map<String, String> footerMetadata;
+    private final BufferAllocator ownAllocator;
+
+    // Per file: see restart().
+    private StreamOutputFile.CountingStream stream;
+    private ParquetFileWriter file;
+    private BufferAllocator allocator;
+    private ArrowByteBufferAllocator pageMemory;
 
     private ColumnChunkPageWriteStore pageStore;
-    private ColumnWriteStore columnStore;
     private long rowGroupRows;
     private int rowGroupOrdinal;
     private boolean finished;
     private boolean closed;
 
-    ParquetFormatWriter(ParquetFormat format, List<Column> columns, OutputStream out) throws IOException {
+    /**
+     * Starts a file on {@code out}, buffering row groups in {@code allocator} (the writer opens and closes a child of
+     * it); {@code null} gives the writer a private allocator.
+     */
+    ParquetFormatWriter(ParquetFormat format, List<Column> columns, OutputStream out, BufferAllocator allocator)
+            throws IOException {
         this.columns = List.copyOf(columns);
         this.schema = ParquetSchemas.messageType(this.columns);
         this.rowGroupSize = format.rowGroupSize().toBytes();
@@ -70,26 +85,48 @@ final class ParquetFormatWriter implements FormatWriter {
                 .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
                 .withDictionaryEncoding(true)
                 .build();
+        this.ownAllocator = allocator == null ? new RootAllocator() : null;
         this.compressor = codecs.getCompressor(codec(format.compression()));
-        this.writers = new VectorWriter[this.columns.size()];
-        this.descriptors = new ColumnDescriptor[this.columns.size()];
+        this.writers = new ColumnChunkWriter[this.columns.size()];
         List<ColumnDescriptor> leaves = schema.getColumns();
+        // One page assembly buffer for all columns: a page is assembled, compressed and copied out before the next.
+        PageBytes page = new PageBytes(64 * 1024);
         for (int i = 0; i < writers.length; i++) {
-            writers[i] = VectorWriter.create(this.columns.get(i).type(), VectorWriter.TOP_LEVEL_DEF);
             // Every Rivet column, list or not, has exactly one leaf column, in the same order.
-            descriptors[i] = leaves.get(i);
+            writers[i] = ColumnChunkWriter.create(this.columns.get(i).type(), leaves.get(i), page);
         }
         this.footerMetadata = Map.of(SCHEMA_KEY, schemaJson(this.columns));
-        StreamOutputFile outputFile = new StreamOutputFile(out);
-        this.stream = outputFile.stream();
         try {
-            this.file = new ParquetFileWriter(outputFile, schema, ParquetFileWriter.Mode.CREATE, rowGroupSize, 0,
-                    null, props);
-            file.start();
+            startFile(out, allocator == null ? ownAllocator : allocator);
         } catch (IOException | RuntimeException e) {
-            codecs.release();
+            releaseMemory();
             throw e;
         }
+    }
+
+    private void startFile(OutputStream out, BufferAllocator parent) throws IOException {
+        this.allocator = parent.newChildAllocator("parquet-writer", 0, Long.MAX_VALUE);
+        this.pageMemory = new ArrowByteBufferAllocator(this.allocator);
+        StreamOutputFile outputFile = new StreamOutputFile(out);
+        this.stream = outputFile.stream();
+        this.file = new ParquetFileWriter(outputFile, schema, ParquetFileWriter.Mode.CREATE, rowGroupSize, 0, null,
+                props);
+        file.start();
+        rowGroupOrdinal = 0;
+        finished = false;
+    }
+
+    /**
+     * Starts the next file on {@code out}, reusing every column writer's buffers and dictionary decisions (a column
+     * found not to pay for a dictionary stays PLAIN in this writer's later files too).
+     */
+    @Override
+    public boolean restart(OutputStream out, BufferAllocator parent) throws IOException {
+        if (!finished || closed) {
+            throw new IllegalStateException("restart needs a finished, open writer");
+        }
+        startFile(out, parent == null ? ownAllocator : parent);
+        return true;
     }
 
     static CompressionCodecName codec(Compression compression) {
@@ -117,66 +154,66 @@ final class ParquetFormatWriter implements FormatWriter {
         int rows = batch.getRowCount();
         for (int from = 0; from < rows; from += SLICE_ROWS) {
             int to = Math.min(rows, from + SLICE_ROWS);
-            if (columnStore == null) {
+            if (pageStore == null) {
                 startRowGroup();
             }
-            for (VectorWriter w : writers) {
+            for (ColumnChunkWriter w : writers) {
                 w.writeRows(from, to);
             }
-            for (int r = from; r < to; r++) {
-                columnStore.endRecord();
-            }
             rowGroupRows += to - from;
-            if (columnStore.getBufferedSize() >= rowGroupSize) {
+            if (bufferedSize() >= rowGroupSize) {
                 flushRowGroup();
             }
         }
+    }
+
+    private long bufferedSize() {
+        long total = 0;
+        for (ColumnChunkWriter w : writers) {
+            total += w.bufferedSize();
+        }
+        return total;
     }
 
     private void startRowGroup() {
         pageStore = ColumnChunkPageWriteStore.builder()
                 .withCompressorProvider(d -> compressor)
                 .withSchema(schema)
-                .withAllocator(props.getAllocator())
+                .withAllocator(pageMemory)
                 .withColumnIndexTruncateLength(props.getColumnIndexTruncateLength())
                 .withPageWriteChecksumEnabled(props.getPageWriteChecksumEnabled())
                 .withRowGroupOrdinal(rowGroupOrdinal)
                 .build();
-        columnStore = props.newColumnWriteStore(schema, pageStore, pageStore);
-        for (int c = 0; c < writers.length; c++) {
-            writers[c].columnWriter(columnStore.getColumnWriter(descriptors[c]));
+        for (ColumnChunkWriter w : writers) {
+            w.startChunk(pageStore.getPageWriter(w.descriptor));
         }
         rowGroupRows = 0;
     }
 
     private void flushRowGroup() throws IOException {
-        if (columnStore == null) {
+        if (pageStore == null) {
             return;
         }
         try {
             if (rowGroupRows > 0) {
+                for (ColumnChunkWriter w : writers) {
+                    w.finishChunk();
+                }
                 file.startBlock(rowGroupRows);
-                columnStore.flush();
                 pageStore.flushToFileWriter(file);
                 file.endBlock();
                 rowGroupOrdinal++;
             }
-            // After flush() this only closes the value writers (as parquet-java's own writer does).
-            columnStore.close();
         } finally {
             releaseRowGroup();
         }
     }
 
-    /** Drops the open row group; its buffers are on the heap, so an abandoned one is left to the GC. */
+    /** Drops the open row group and frees its pages. */
     private void releaseRowGroup() {
         ColumnChunkPageWriteStore pages = pageStore;
-        columnStore = null;
         pageStore = null;
         rowGroupRows = 0;
-        for (VectorWriter w : writers) {
-            w.columnWriter(null);
-        }
         if (pages != null) {
             pages.close();
         }
@@ -185,7 +222,7 @@ final class ParquetFormatWriter implements FormatWriter {
     /** Bytes written to the stream so far plus the open row group's buffered (partly compressed) pages. */
     @Override
     public long estimatedSize() {
-        return stream.getPos() + (columnStore == null ? 0 : columnStore.getBufferedSize());
+        return stream.getPos() + (pageStore == null ? 0 : bufferedSize());
     }
 
     @Override
@@ -194,9 +231,14 @@ final class ParquetFormatWriter implements FormatWriter {
             throw new IllegalStateException("the Parquet writer is already finished or closed");
         }
         finished = true;
-        flushRowGroup();
-        file.end(footerMetadata);
-        stream.flush();
+        try {
+            flushRowGroup();
+            file.end(footerMetadata);
+            stream.flush();
+        } finally {
+            // Nothing of the caller's allocator outlives the file (the engine closes it with the chunk).
+            releaseFileMemory();
+        }
     }
 
     @Override
@@ -214,7 +256,26 @@ final class ParquetFormatWriter implements FormatWriter {
         } catch (IOException | RuntimeException e) {
             // Abandoning a file must not hide the error that made the engine abandon it.
         } finally {
-            codecs.release();
+            releaseMemory();
+        }
+    }
+
+    private void releaseFileMemory() {
+        if (pageMemory != null) {
+            pageMemory.close();
+            pageMemory = null;
+        }
+        if (allocator != null) {
+            allocator.close();
+            allocator = null;
+        }
+    }
+
+    private void releaseMemory() {
+        codecs.release();
+        releaseFileMemory();
+        if (ownAllocator != null) {
+            ownAllocator.close();
         }
     }
 

@@ -1,0 +1,227 @@
+package io.rivet.core.internal.dialect.postgres;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.QueryExecutor;
+import org.postgresql.core.QueryExecutorBase;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+
+/**
+ * The bytes of one {@code COPY ... TO STDOUT} as a stream the binary decoder reads in place: {@link #require(int)}
+ * makes the next {@code n} bytes contiguous in {@link #buf} from {@link #pos}. Used by one thread; not thread-safe.
+ *
+ * <p>Two ways to get the bytes, measured in docs/design/006-fast-path.md:
+ * <ul>
+ *   <li><b>direct</b> (the default): each CopyData message's payload is read from pgjdbc's own protocol stream into
+ *       one reused buffer, so no object is allocated per row. pgjdbc only hands out COPY data as one new
+ *       {@code byte[]} per message (that is, per row), which at 300 MB/s of rows is what made the JVM's heap grow.
+ *       Every message that is not CopyData (CopyDone, CommandComplete, ErrorResponse, notices, ReadyForQuery) is
+ *       left to pgjdbc through {@link CopyOut#readFromCopy()}, so the driver's state machine, error reporting and
+ *       connection lock stay exactly as pgjdbc keeps them. The stream is pgjdbc's {@code protected} field, read once
+ *       by reflection.</li>
+ *   <li><b>driver</b> (the fallback when that field cannot be read, e.g. a wrapped or future driver): one
+ *       {@link CopyOut#readFromCopy()} per message, used in place when a message holds whole fields.</li>
+ * </ul>
+ */
+final class CopyInput {
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final byte COPY_DATA = 'd';
+    private static final Field PG_STREAM = streamField();
+
+    private final CopyOut copy;
+    private final PGStream stream;
+    /** The bytes being decoded: {@code buf[pos..limit)} is not consumed yet. */
+    byte[] buf;
+    int pos;
+    int limit;
+    /** Our own buffer (direct mode, or the carry-over of the driver mode). */
+    private byte[] own = new byte[64 * 1024];
+    private boolean ended;
+
+    private CopyInput(CopyOut copy, PGStream stream) {
+        this.copy = copy;
+        this.stream = stream;
+        this.buf = own;
+    }
+
+    /** Reads {@code copy}'s data from {@code connection}'s protocol stream when that is possible, else message by message. */
+    static CopyInput open(Connection connection, CopyOut copy, boolean direct) {
+        return new CopyInput(copy, direct ? streamOf(connection) : null);
+    }
+
+    /** The whole of a COPY's data already in memory (for tests and benchmarks of the decoder). */
+    static CopyInput ofBytes(byte[] data) {
+        CopyInput in = new CopyInput(null, null);
+        in.buf = data;
+        in.limit = data.length;
+        in.ended = true;
+        return in;
+    }
+
+    /** Whether the data is read straight from the protocol stream (no allocation per row). */
+    boolean direct() {
+        return stream != null;
+    }
+
+    /** Whether pgjdbc has seen the end of the COPY (ReadyForQuery), so the connection is usable again. */
+    boolean ended() {
+        return ended;
+    }
+
+    private static Field streamField() {
+        try {
+            Field f = QueryExecutorBase.class.getDeclaredField("pgStream");
+            f.setAccessible(true);
+            return PGStream.class.isAssignableFrom(f.getType()) ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static PGStream streamOf(Connection connection) {
+        if (PG_STREAM == null) {
+            return null;
+        }
+        try {
+            QueryExecutor executor = connection.unwrap(BaseConnection.class).getQueryExecutor();
+            return executor instanceof QueryExecutorBase ? (PGStream) PG_STREAM.get(executor) : null;
+        } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Makes {@code n} bytes available at {@code buf[pos..pos+n)}.
+     *
+     * @throws SQLException when the COPY ends first (SQLSTATE 08P01), or as the server reports an error
+     */
+    void require(int n) throws SQLException {
+        if (limit - pos >= n) {
+            return;
+        }
+        int rest = limit - pos;
+        if (rest == 0 && stream == null) {
+            // Driver mode, nothing left over: decode the driver's array in place, no copy.
+            byte[] next = nextDriverMessage();
+            if (next == null) {
+                throw truncated();
+            }
+            buf = next;
+            pos = 0;
+            limit = next.length;
+            if (limit >= n) {
+                return;
+            }
+            rest = limit;
+        }
+        // Move what is left to the front of our own buffer and append messages until n bytes are there.
+        if (own.length < n) {
+            own = java.util.Arrays.copyOf(own, Math.max(n, own.length * 2));
+        }
+        if (rest > 0 && (buf != own || pos > 0)) {
+            System.arraycopy(buf, pos, own, 0, rest);
+        }
+        buf = own;
+        pos = 0;
+        limit = rest;
+        while (limit < n) {
+            if (!appendMessage()) {
+                throw truncated();
+            }
+        }
+    }
+
+    /** Appends the next CopyData payload to our own buffer; false at the end of the COPY. */
+    private boolean appendMessage() throws SQLException {
+        if (stream != null) {
+            try {
+                if (stream.peekChar() == COPY_DATA) {
+                    stream.receiveChar();
+                    int len = stream.receiveInteger4() - 4;
+                    ensureRoom(len);
+                    stream.receive(own, limit, len);
+                    limit += len;
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new PSQLException("Database connection failed when reading from copy",
+                        PSQLState.CONNECTION_FAILURE, e);
+            }
+        }
+        byte[] next = nextDriverMessage();
+        if (next == null) {
+            return false;
+        }
+        ensureRoom(next.length);
+        System.arraycopy(next, 0, own, limit, next.length);
+        limit += next.length;
+        return true;
+    }
+
+    private byte[] nextDriverMessage() throws SQLException {
+        if (ended) {
+            return null;
+        }
+        byte[] next = copy.readFromCopy();
+        if (next == null) {
+            ended = true;
+        }
+        return next;
+    }
+
+    private void ensureRoom(int len) {
+        if (own.length - limit < len) {
+            own = java.util.Arrays.copyOf(own, Math.max(limit + len, own.length * 2));
+            buf = own;
+        }
+    }
+
+    /** Reads pgjdbc's remaining messages (CopyDone, CommandComplete, ReadyForQuery) after the trailer. */
+    void finish() throws SQLException {
+        while (nextDriverMessage() != null) {
+            // A CopyData after the trailer would be a protocol error; there is none in practice.
+        }
+    }
+
+    short readShort() throws SQLException {
+        require(2);
+        short v = (short) SHORT.get(buf, pos);
+        pos += 2;
+        return v;
+    }
+
+    int readInt() throws SQLException {
+        require(4);
+        int v = (int) INT.get(buf, pos);
+        pos += 4;
+        return v;
+    }
+
+    static short getShort(byte[] b, int off) {
+        return (short) SHORT.get(b, off);
+    }
+
+    static int getInt(byte[] b, int off) {
+        return (int) INT.get(b, off);
+    }
+
+    static long getLong(byte[] b, int off) {
+        return (long) LONG.get(b, off);
+    }
+
+    private static SQLException truncated() {
+        return new PSQLException("The COPY data ended in the middle of a row", PSQLState.PROTOCOL_VIOLATION);
+    }
+}
