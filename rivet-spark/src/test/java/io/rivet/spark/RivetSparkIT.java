@@ -281,6 +281,51 @@ class RivetSparkIT {
         }
     }
 
+    @Test
+    void sparkSubmitMainRunsTheExportsOfARivetYaml() throws Exception {
+        Path yaml = dir.resolve("main").resolve("rivet.yaml");
+        java.nio.file.Files.createDirectories(yaml.getParent());
+        java.nio.file.Files.writeString(yaml, """
+                source:
+                  type: postgres
+                  url: %s
+                  user: %s
+                exports:
+                  - name: main_items
+                    table: items
+                    mode: chunked
+                    chunk_column: id
+                    chunk_size: 5000
+                    format: parquet
+                    destination: {type: local, path: out}
+                """.formatted(pg.jdbcUrl(), pg.user()));
+        assertEquals(2, RivetSparkMain.run(new String[] {yaml.toString(), "--bogus"}, spark));
+        assertEquals(0, RivetSparkMain.run(new String[] {yaml.toString(), "--max-connections", "2"}, spark));
+        Path out = yaml.getParent().resolve("out");
+        List<String> success = DuckDb.filesUnder(out).stream().filter(f -> f.endsWith("_SUCCESS")).toList();
+        assertEquals(1, success.size(), String.valueOf(DuckDb.filesUnder(out)));
+        Path manifest = out.resolve(success.get(0).replace("_SUCCESS", "manifest.json"));
+        StringBuilder list = new StringBuilder();
+        for (String k : DuckDb.manifestKeys(manifest)) {
+            list.append(list.length() > 0 ? ", " : "").append('\'').append(out.resolve(k)).append('\'');
+        }
+        assertEquals(DuckDb.manifestKeys(manifest).size(), 4);
+        assertEquals(List.of(String.valueOf(ROWS), String.valueOf(ROWS)),
+                stats("read_parquet([" + list + "])").subList(0, 2));
+    }
+
+    @Test
+    void refusesASourceUrlCarryingAPassword() {
+        try (Rivet rivet = engine(dir.resolve("state-refuse-pw"))) {
+            Export export = pgExport("pg_refused_pw", dir.resolve("refused-pw"))
+                    .source(Source.jdbcUrl("postgresql://u:secret@127.0.0.1:5432/x")).build();
+            RivetConfigException e = assertThrows(RivetConfigException.class,
+                    () -> RivetSpark.run(spark, rivet, export, RivetSpark.Options.defaults()));
+            assertTrue(e.getMessage().contains("password_env"), e.getMessage());
+            assertFalse(e.getMessage().contains("secret"), e.getMessage());
+        }
+    }
+
     /** Samples the database's sessions (other than its own) from pg_stat_activity in a loop, keeping the peak. */
     static final class SessionSampler {
         private final PostgresDatabase db;

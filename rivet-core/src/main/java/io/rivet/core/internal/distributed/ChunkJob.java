@@ -64,6 +64,24 @@ public record ChunkJob(String exportName, String target, String runId, String pr
      */
     public static ChunkJob of(Export export, String target, String runId, String prefix, List<Column> columns,
             Format format, long chunkMemoryLimit) {
+        check(export);
+        Profile p = export.effectiveProfile();
+        Source source = export.source();
+        UriSink sink = (UriSink) export.sink();
+        return new ChunkJob(export.name(), target, runId, prefix, source.dialect(), source.url(), source.user(),
+                source.passwordEnv(), source.properties(), sink.uri(), sink.options(), FormatSpec.of(format),
+                new ProfileSpec(p.name(), p.batchRows(), p.batchMemory() == null ? 0 : p.batchMemory().toBytes(),
+                        p.throttle(), p.statementTimeout(), p.lockTimeout(), p.maxRetries(), p.retryBackoff()),
+                export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes(), export.reconcile(), columns,
+                chunkMemoryLimit);
+    }
+
+    /**
+     * Refuses, before anything runs, an export that cannot run on executors (see {@link #of}).
+     *
+     * @throws RivetConfigException naming what to change
+     */
+    public static void check(Export export) {
         String name = export.name();
         Source source = export.source();
         if (source.url() == null || source.dataSource() != null) {
@@ -75,7 +93,11 @@ public record ChunkJob(String exportName, String target, String runId, String pr
                     + " password_env (Source.builder().passwordEnv(\"PGPASSWORD\")) and set that variable on the"
                     + " executors (spark.executorEnv.PGPASSWORD or a Kubernetes secret).");
         }
-        if (!(export.sink() instanceof UriSink sink)) {
+        if (!Source.redact(source.url()).equals(source.url())) {
+            throw refuse(name, "its source URL carries a password, which would be shipped to every executor. Give the"
+                    + " URL without it (url or host/port/database in rivet.yaml) and the password by password_env.");
+        }
+        if (!(export.sink() instanceof UriSink)) {
             throw refuse(name, "its sink is a " + export.sink().getClass().getName() + " object; executors need a"
                     + " URI sink they can open themselves (Sink.local(path), Sink.uri(\"s3://...\")).");
         }
@@ -83,13 +105,6 @@ public record ChunkJob(String exportName, String target, String runId, String pr
             throw refuse(name, "its quality gate unique_columns needs every key in one process. Remove"
                     + " unique_columns for the Spark run, or run this export on one machine.");
         }
-        Profile p = export.effectiveProfile();
-        return new ChunkJob(name, target, runId, prefix, source.dialect(), source.url(), source.user(),
-                source.passwordEnv(), source.properties(), sink.uri(), sink.options(), FormatSpec.of(format),
-                new ProfileSpec(p.name(), p.batchRows(), p.batchMemory() == null ? 0 : p.batchMemory().toBytes(),
-                        p.throttle(), p.statementTimeout(), p.lockTimeout(), p.maxRetries(), p.retryBackoff()),
-                export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes(), export.reconcile(), columns,
-                chunkMemoryLimit);
     }
 
     private static RivetConfigException refuse(String name, String why) {

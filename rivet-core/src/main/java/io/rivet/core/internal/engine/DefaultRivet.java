@@ -67,7 +67,11 @@ public final class DefaultRivet implements Rivet {
      * executors) while this engine plans, records and commits. For rivet-spark, not for applications.
      */
     public ExportResult runDistributed(Export export, boolean resume, ChunkDispatcher dispatcher) {
-        return execute(export, resume, java.util.Objects.requireNonNull(dispatcher, "dispatcher"));
+        java.util.Objects.requireNonNull(dispatcher, "dispatcher");
+        if (export.mode() instanceof io.rivet.ChunkedMode) {
+            io.rivet.core.internal.distributed.ChunkJob.check(export);
+        }
+        return execute(export, resume, dispatcher);
     }
 
     private ExportResult execute(Export export, boolean resume) {
