@@ -16,7 +16,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param sourceTypeName the source's type name, e.g. {@code int8}, {@code numeric}, {@code _text}
  */
 @Incubating(since = "0.1")
-public record Column(String name, ColumnType type, String sourceTypeName) {
+public record Column(String name, ColumnType type, String sourceTypeName) implements java.io.Serializable {
 
     /** Field metadata key holding the logical type (e.g. {@code json}, {@code uuid}). */
     public static final String LOGICAL_TYPE_KEY = "rivet.logical_type";

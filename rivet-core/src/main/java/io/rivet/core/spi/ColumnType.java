@@ -12,7 +12,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * (which allocates Arrow vectors from it) and the format writers (which map it to Parquet or CSV). Immutable.
  */
 @Incubating(since = "0.1")
-public final class ColumnType {
+public final class ColumnType implements java.io.Serializable {
+    /** Serializable so that a chunk job can carry its columns to other machines (rivet-spark). */
+    private static final long serialVersionUID = 1L;
+
 
     /** The kinds of logical type. */
     public enum Kind {

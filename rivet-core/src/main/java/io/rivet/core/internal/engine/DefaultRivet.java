@@ -10,6 +10,7 @@ import io.rivet.check.CheckReport;
 import io.rivet.check.TableDiscovery;
 import io.rivet.core.internal.check.Discovery;
 import io.rivet.core.internal.check.Preflight;
+import io.rivet.core.internal.distributed.ChunkDispatcher;
 import io.rivet.core.internal.pipeline.ExportRun;
 import io.rivet.core.internal.plan.Planner;
 import io.rivet.core.internal.source.SourceConnections;
@@ -61,11 +62,27 @@ public final class DefaultRivet implements Rivet {
         return execute(export, true);
     }
 
+    /**
+     * Runs (or with {@code resume} resumes) {@code export} with its chunk tasks run by {@code dispatcher} (Spark
+     * executors) while this engine plans, records and commits. For rivet-spark, not for applications.
+     */
+    public ExportResult runDistributed(Export export, boolean resume, ChunkDispatcher dispatcher) {
+        java.util.Objects.requireNonNull(dispatcher, "dispatcher");
+        if (export.mode() instanceof io.rivet.ChunkedMode) {
+            io.rivet.core.internal.distributed.ChunkJob.check(export);
+        }
+        return execute(export, resume, dispatcher);
+    }
+
     private ExportResult execute(Export export, boolean resume) {
+        return execute(export, resume, null);
+    }
+
+    private ExportResult execute(Export export, boolean resume, ChunkDispatcher dispatcher) {
         if (closed.get()) {
             throw new IllegalStateException("this Rivet engine is closed");
         }
-        ExportRun run = new ExportRun(export, resume, providers, store, listener, allocator);
+        ExportRun run = new ExportRun(export, resume, providers, store, listener, allocator, dispatcher);
         if (running.putIfAbsent(export.name(), run) != null) {
             throw new RivetConfigException(export.name(), "Export \"" + export.name()
                     + "\" is already running in this engine; wait for it to finish.", null);

@@ -12,6 +12,9 @@ import io.rivet.ParquetFormat;
 import io.rivet.Profile;
 import io.rivet.Quality;
 import io.rivet.Sink;
+import io.rivet.core.internal.distributed.ChunkDispatcher;
+import io.rivet.core.internal.distributed.ChunkJob;
+import io.rivet.core.internal.distributed.ChunkResult;
 import io.rivet.core.internal.engine.ProviderRegistry;
 import io.rivet.core.internal.manifest.Manifest;
 import io.rivet.core.internal.manifest.ManifestReader;
@@ -103,6 +106,8 @@ public final class ExportRun {
     private final BufferAllocator engineAllocator;
     private final Profile profile;
     private final int parallelism;
+    /** Runs chunk tasks elsewhere (rivet-spark), or null for this machine's worker threads. */
+    private final ChunkDispatcher dispatcher;
     private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger retries = new AtomicInteger();
     private volatile List<String> schemaChanges = List.of();
@@ -114,6 +119,16 @@ public final class ExportRun {
     /** Prepares a run; nothing happens until {@link #execute(Sink)}. */
     public ExportRun(Export export, boolean resume, ProviderRegistry providers, StateStore store,
             ExportListener listener, BufferAllocator engineAllocator) {
+        this(export, resume, providers, store, listener, engineAllocator, null);
+    }
+
+    /**
+     * Prepares a run whose chunk tasks (chunked mode) run through {@code dispatcher} instead of local worker threads;
+     * planning, crash recovery, the ledger and the commit stay here. Other modes run here as usual. For rivet-spark.
+     */
+    public ExportRun(Export export, boolean resume, ProviderRegistry providers, StateStore store,
+            ExportListener listener, BufferAllocator engineAllocator, ChunkDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         this.export = export;
         this.name = export.name();
         this.resumeRequested = resume;
@@ -317,7 +332,11 @@ public final class ExportRun {
             progress.planned(total, plan.estimatedRows());
             AtomicLongArray nulls = new AtomicLongArray(plan.columns().size());
             RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
-            runTasks(s, ctx, runId, tasks, nulls);
+            if (dispatcher != null) {
+                runRemote(s, ctx, runId, plan, tasks, nulls);
+            } else {
+                runTasks(s, ctx, runId, tasks, nulls);
+            }
             ExportResult result = finish(s, runId, prefix, plan, nulls, resuming, total);
             store.closeChunkRun(name, runId, true);
             return result;
@@ -398,6 +417,48 @@ public final class ExportRun {
                 Thread.currentThread().interrupt();
             }
             workers = null;
+        }
+    }
+
+    /**
+     * Runs {@code tasks} through the dispatcher: executors publish each chunk's files, and each result that comes back
+     * is recorded here (ledger, checkpoint) exactly as a local chunk's would be. Staged leftovers of killed attempts
+     * are removed before the commit.
+     */
+    private void runRemote(Setup s, RunContext ctx, String runId, ExportPlan plan, List<ChunkTask> tasks,
+            AtomicLongArray nulls) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        ChunkJob job = ChunkJob.of(export, s.planner.target(), runId, ctx.prefix(), plan.columns(), ctx.format(),
+                ctx.chunkMemoryLimit());
+        // The driver only planned: its idle planning connection must not count against the cluster's limit.
+        s.source.closeIdle();
+        java.util.Map<Integer, ChunkTask> byIndex = new java.util.HashMap<>();
+        tasks.forEach(t -> byIndex.put(t.index(), t));
+        dispatcher.dispatch(job, tasks, result -> {
+            ChunkTask task = byIndex.get(result.chunk());
+            List<FileRecord> records = new ArrayList<>();
+            for (ChunkResult.ChunkFile f : result.files()) {
+                records.add(new FileRecord(runId, task.index(), f.key(), f.rows(), f.bytes(), f.sha256(),
+                        Instant.now()));
+            }
+            recordLedger(runId, task.index(), records);
+            for (int i = 0; i < result.nullCounts().length; i++) {
+                nulls.addAndGet(i, result.nullCounts()[i]);
+            }
+            retries.addAndGet(result.attempts() - 1);
+            checkpoint(runId, task, ChunkStatus.DONE, result.rows(), result.bytes(), result.attempts(), null);
+            listener.chunkFinished(new ChunkInfo(name, runId, task.index(), task.count(), task.range()),
+                    result.rows(), result.bytes());
+            ctx.progress().rowsRead(result.rows());
+            ctx.progress().bytesWritten(result.bytes());
+            ctx.progress().throttled(result.throttledNanos());
+            ctx.progress().chunkDone();
+        });
+        int cleaned = s.sink.cleanStaging(ctx.prefix());
+        if (cleaned > 0) {
+            LOG.info("{}: removed {} staged files that failed or killed attempts left", name, cleaned);
         }
     }
 
@@ -492,11 +553,16 @@ public final class ExportRun {
                 sink.delete(key);
             }
         }
+        recordLedger(runId, chunk, records);
+        return bytes;
+    }
+
+    /** Records a chunk's published files in the ledger and tells the listeners. */
+    private void recordLedger(String runId, int chunk, List<FileRecord> records) {
         store.recordFiles(name, runId, chunk, records);
         for (FileRecord r : records) {
             listener.fileCommitted(name, OutputFile.of(r.key(), chunk, r.rows(), r.bytes(), r.sha256()));
         }
-        return bytes;
     }
 
     private ExportResult finish(Setup s, String runId, String prefix, ExportPlan plan, AtomicLongArray nulls,

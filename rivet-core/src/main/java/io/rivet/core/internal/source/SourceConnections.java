@@ -121,6 +121,16 @@ public final class SourceConnections implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /**
+     * Closes the idle connections of the pool Rivet created (in-use ones close when returned), so that a driver that
+     * only planned holds no session while executors read.
+     */
+    public void closeIdle() {
+        if (ownedPool != null && ownedPool.getHikariPoolMXBean() != null) {
+            ownedPool.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
     /** Closes the pool Rivet created; a caller's data source is left alone. */
     @Override
     public void close() {
