@@ -20,7 +20,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
         Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
-        ExecutorService writers, RunProgress progress, UniqueTracker unique, boolean reconcile) {
+        ExecutorService writers, RunProgress progress, UniqueTracker unique, boolean reconcile,
+        LossTracker losses) {
 
     ChunkFileWriter newFileWriter(int chunk) {
         return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize,
