@@ -105,6 +105,10 @@ final class ExportParser {
         if (skipEmpty != null) {
             b.skipEmpty(skipEmpty);
         }
+        Boolean strictTypes = e.bool("strict_types");
+        if (strictTypes != null) {
+            b.strictTypes(strictTypes);
+        }
         String drift = e.string("on_schema_drift");
         if (drift != null) {
             try {

@@ -243,6 +243,13 @@ class ConfigTest {
     }
 
     @Test
+    void strict_types_is_off_by_default_and_read_from_yaml() {
+        assertFalse(single(withExport("")).strictTypes());
+        assertTrue(single(withExport("strict_types: true\n")).strictTypes());
+        assertFalse(single(withExport("strict_types: false\n")).strictTypes());
+    }
+
+    @Test
     void parquet_compression_and_row_group_size() {
         Export e = single(withExport("compression: snappy\nrow_group_size: 64MB\n"));
         ParquetFormat f = assertInstanceOf(ParquetFormat.class, e.format());

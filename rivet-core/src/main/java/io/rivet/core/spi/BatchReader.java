@@ -2,6 +2,7 @@ package io.rivet.core.spi;
 
 import io.rivet.Incubating;
 import java.sql.SQLException;
+import java.util.Map;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -20,6 +21,26 @@ public interface BatchReader extends AutoCloseable {
      * @throws SQLException as the driver reports it
      */
     int read(VectorSchemaRoot root, int maxRows) throws SQLException;
+
+    /**
+     * Values read so far (since the reader was opened) that were not exported exactly, counted per column and kind
+     * of loss, e.g. {@code (created, "zero date exported as NULL") -> 3}. The engine reads this after every
+     * {@link #read}: under {@code Export.strictTypes} it fails the export at the first batch with a loss, before
+     * that batch is written; otherwise it reports the counts in the run's warnings. A dialect whose every mapping is
+     * exact (or fails the read) keeps the default, an empty map. Never contains a value.
+     */
+    default Map<Loss, Long> lossyValues() {
+        return Map.of();
+    }
+
+    /**
+     * One kind of inexact conversion in one column.
+     *
+     * @param column the column's name
+     * @param kind what happened, in words that contain no value, e.g. {@code zero date exported as NULL}
+     */
+    record Loss(String column, String kind) {
+    }
 
     /** Closes the cursor or result set; does not end the transaction or close the connection. */
     @Override

@@ -60,7 +60,7 @@ public record ChunkJob(String exportName, String target, String runId, String pr
      * Describes {@code export}'s run {@code runId} for executors.
      *
      * @throws RivetConfigException when the export cannot run elsewhere: a DataSource source, an inline password, a
-     *     sink object that is not a {@link UriSink}, or a unique_columns quality gate
+     *     sink object that is not a {@link UriSink}, a unique_columns quality gate, or strict_types
      */
     public static ChunkJob of(Export export, String target, String runId, String prefix, List<Column> columns,
             Format format, long chunkMemoryLimit) {
@@ -100,6 +100,10 @@ public record ChunkJob(String exportName, String target, String runId, String pr
         if (!(export.sink() instanceof UriSink)) {
             throw refuse(name, "its sink is a " + export.sink().getClass().getName() + " object; executors need a"
                     + " URI sink they can open themselves (Sink.local(path), Sink.uri(\"s3://...\")).");
+        }
+        if (export.strictTypes()) {
+            throw refuse(name, "strict_types is checked where rows are read, and Spark executors do not report lossy"
+                    + " values back yet. Run this export on one machine, or without strict_types.");
         }
         if (!export.quality().uniqueColumns().isEmpty()) {
             throw refuse(name, "its quality gate unique_columns needs every key in one process. Remove"

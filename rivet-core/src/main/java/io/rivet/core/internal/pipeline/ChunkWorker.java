@@ -53,11 +53,12 @@ final class ChunkWorker {
             Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
             Throwable failure = null;
             long sourceCount = -1;
+            java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses = java.util.Map.of();
             try {
                 if (ownSnapshot) {
                     run.dialect().beginSnapshot(connection, run.session());
                 }
-                readAll(connection, task, handoff, throttle, !ownSnapshot);
+                losses = readAll(connection, task, handoff, throttle, !ownSnapshot);
                 if (run.reconcile()) {
                     sourceCount = count(connection, task.sql());
                 }
@@ -107,12 +108,15 @@ final class ChunkWorker {
                                 + ": the source counts " + sourceCount + " rows in the same snapshot but " + files.rows()
                                 + " were written. Nothing of this chunk was published; please report this.");
             }
+            run.losses().add(losses);
             return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos(), files.unique());
         }
     }
 
-    private void readAll(Connection connection, ChunkTask task, BatchHandoff handoff, Throttle throttle,
-            boolean throttleInline) throws SQLException, InterruptedException {
+    /** Reads the task into the handoff; returns the reader's lossy values (see {@link LossTracker}). */
+    private java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> readAll(Connection connection, ChunkTask task,
+            BatchHandoff handoff, Throttle throttle, boolean throttleInline) throws SQLException, InterruptedException {
+        java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses;
         long target = run.batchTargetBytes();
         int maxRows = run.profile().batchRows();
         int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
@@ -123,6 +127,9 @@ final class ChunkWorker {
                 int n;
                 try {
                     n = reader.read(root, rows);
+                    if (run.losses().strict()) {
+                        run.losses().check(reader.lossyValues());
+                    }
                 } catch (RuntimeException | SQLException e) {
                     handoff.recycle(root);
                     throw e;
@@ -142,8 +149,10 @@ final class ChunkWorker {
                     run.progress().throttled(throttle.pay());
                 }
             }
+            losses = reader.lossyValues();
         }
         handoff.finish();
+        return losses;
     }
 
     private long count(Connection connection, String sql) throws SQLException {

@@ -113,6 +113,7 @@ public final class ExportRun {
     private volatile List<String> schemaChanges = List.of();
     private volatile RunProgress progress;
     private volatile UniqueTracker uniqueTracker;
+    private final LossTracker losses;
     private volatile boolean cancelled;
     private volatile ExecutorService workers;
 
@@ -138,6 +139,7 @@ public final class ExportRun {
         this.engineAllocator = engineAllocator;
         this.profile = export.effectiveProfile();
         this.parallelism = export.mode() instanceof ChunkedMode m ? m.parallelism() : 1;
+        this.losses = new LossTracker(name, export.strictTypes());
     }
 
     /** Asks the run to stop; its workers are interrupted and it fails with {@link ExportCancelledException}. */
@@ -610,6 +612,11 @@ public final class ExportRun {
             bytes += f.bytes();
             out.add(OutputFile.of(f.key(), f.chunk(), f.rows(), f.bytes(), f.sha256()));
         }
+        for (String w : losses.warnings()) {
+            // Per column and kind, never a value: the run history and a degraded notification carry them.
+            LOG.warn("{}: {}", name, w);
+            warnings.add(w);
+        }
         Instant finished = Instant.now();
         store.recordRun(new RunRecord(runId, name, status, export.mode().name(), s.started, finished, rows, bytes,
                 files.size(), retries.get(), null, throttled(), ProcessMemory.peakRssBytes(), warnings));
@@ -750,7 +757,7 @@ public final class ExportRun {
         uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, writerPool, progress, unique, export.reconcile());
+                batchTarget, writers, writerPool, progress, unique, export.reconcile(), losses);
     }
 
     /**

@@ -81,7 +81,8 @@ public final class RemoteChunks implements AutoCloseable {
                 new SessionSettings(profile.statementTimeout(), profile.lockTimeout()), source.dialect(), columns,
                 Column.arrowSchema(columns), sink, providers.format(job.format().name()), job.format().toFormat(),
                 job.maxFileSize(), allocator, job.chunkMemoryLimit(), batchTarget, writer, writerPool,
-                new RunProgress(job.exportName(), new io.rivet.ExportListener() { }), null, job.reconcile());
+                new RunProgress(job.exportName(), new io.rivet.ExportListener() { }), null, job.reconcile(),
+                new LossTracker(job.exportName(), false));
     }
 
     /** Runs {@code tasks} in order, returning one result per task; throws on the first chunk that fails for good. */

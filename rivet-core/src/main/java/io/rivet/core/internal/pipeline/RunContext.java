@@ -21,7 +21,7 @@ record RunContext(String exportName, String target, String prefix, Profile profi
         Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
         ExecutorService writers, FormatWriterPool writerPool, RunProgress progress, UniqueTracker unique,
-        boolean reconcile) {
+        boolean reconcile, LossTracker losses) {
 
     ChunkFileWriter newFileWriter(int chunk, BufferAllocator chunkAllocator) {
         return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize, chunkAllocator,

@@ -160,6 +160,24 @@ final class MySqlBatchReader implements BatchReader {
         fields = f;
     }
 
+    /**
+     * Zero dates exported as NULL under {@code zeroDateTimeBehavior=CONVERT_TO_NULL}, per column: the only MySQL
+     * mapping that is not exact (every other value is exact or fails the read, see design note 011).
+     */
+    @Override
+    public java.util.Map<Loss, Long> lossyValues() {
+        java.util.Map<Loss, Long> out = new java.util.LinkedHashMap<>();
+        for (MySqlValueWriter w : writers) {
+            if (w.zeroDatesNulled > 0) {
+                out.put(new Loss(w.column, ZERO_DATE_AS_NULL), w.zeroDatesNulled);
+            }
+        }
+        return out;
+    }
+
+    /** The kind of loss {@link #lossyValues()} reports for a zero date written as NULL. */
+    static final String ZERO_DATE_AS_NULL = "zero date exported as NULL (zeroDateTimeBehavior=CONVERT_TO_NULL)";
+
     @Override
     public int read(VectorSchemaRoot root, int maxRows) throws SQLException {
         if (closed) {

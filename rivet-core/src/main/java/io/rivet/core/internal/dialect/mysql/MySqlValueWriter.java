@@ -30,6 +30,8 @@ abstract class MySqlValueWriter {
 
     final String column;
     final String sourceType;
+    /** Zero dates written as NULL ({@code zeroDateTimeBehavior=CONVERT_TO_NULL}): the one lossy MySQL mapping. */
+    long zeroDatesNulled;
 
     MySqlValueWriter(String column, String sourceType) {
         this.column = column;
@@ -371,6 +373,7 @@ abstract class MySqlValueWriter {
                 if (!zeroAsNull) {
                     throw zeroDate();
                 }
+                zeroDatesNulled++;
                 vector.setNull(index);
                 return;
             }
@@ -394,6 +397,7 @@ abstract class MySqlValueWriter {
                 if (!zeroAsNull) {
                     throw zeroDate();
                 }
+                zeroDatesNulled++;
                 vector.setNull(index);
                 return;
             }
