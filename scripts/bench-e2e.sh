@@ -67,7 +67,7 @@ config() {
   cat > "$work/rivet.yaml" <<YAML
 source:
   type: postgres
-  url: "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres"
+  url: "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench"
 exports:
   - name: bench
     table: $1
@@ -83,7 +83,8 @@ YAML
 # sample <command...>: runs the command under /usr/bin/time with the activity sampler around it
 sample() {
   rm -f "$work/act.txt" "$work/act.txt.ready" "$work/act.txt.stop"
-  java -cp "$bench" io.rivet.bench.macro.PgActivitySampler "$jdbc" "$db" "$work/act.txt" 10 &
+  # Only this benchmark's sessions count (application_name rivet-bench*), not other users of the server.
+  java -cp "$bench" io.rivet.bench.macro.PgActivitySampler "$jdbc" "$db" "$work/act.txt" 10 rivet-bench &
   local sampler=$!
   while [ ! -f "$work/act.txt.ready" ]; do sleep 0.05; done
   local status=0
@@ -106,7 +107,7 @@ report() {
 }
 
 copy_baseline() { # <table>
-  sample bash -c "psql $pg -d $db -qc 'COPY (SELECT * FROM $1) TO STDOUT (FORMAT binary)' | tee >(wc -c > $work/copy.bytes) > /dev/null"
+  sample bash -c "PGAPPNAME=rivet-bench-copy psql $pg -d $db -qc 'COPY (SELECT * FROM $1) TO STDOUT (FORMAT binary)' | tee >(wc -c > $work/copy.bytes) > /dev/null"
   report "$1" "copy-binary" "$(psql_db -c "select count(*) from $1")" "$(cat "$work/copy.bytes")"
 }
 

@@ -25,10 +25,11 @@ import java.util.Set;
  * sampler did count.
  *
  * <pre>
- * java -cp rivet-bench/target/benchmarks.jar io.rivet.bench.macro.PgActivitySampler JDBC_URL DATABASE OUT_FILE [ms]
+ * java -cp rivet-bench/target/benchmarks.jar io.rivet.bench.macro.PgActivitySampler JDBC_URL DATABASE OUT_FILE [ms [APP]]
  * </pre>
  * The JDBC URL should name a database other than the watched one; the report is written to {@code OUT_FILE} as
- * {@code key=value} lines.
+ * {@code key=value} lines. With {@code APP}, only sessions whose {@code application_name} starts with it count, so
+ * that other users of the server do not show up in the figures.
  */
 public final class PgActivitySampler {
 
@@ -42,6 +43,7 @@ public final class PgActivitySampler {
         Path out = Path.of(args[2]);
         Path stop = Path.of(args[2] + ".stop");
         long intervalMs = args.length > 3 ? Long.parseLong(args[3]) : 10;
+        String app = args.length > 4 ? args[4] : "";
         double longestStatement = 0;
         String longestStatementQuery = "";
         double longestTransaction = 0;
@@ -52,8 +54,9 @@ public final class PgActivitySampler {
                 PreparedStatement ps = c.prepareStatement("SELECT pid, state, query_start, xact_start, state_change,"
                         + " left(regexp_replace(query, '\\s+', ' ', 'g'), 100), clock_timestamp()"
                         + " FROM pg_stat_activity WHERE datname = ? AND backend_type = 'client backend'"
-                        + " AND pid <> pg_backend_pid()")) {
+                        + " AND pid <> pg_backend_pid() AND starts_with(application_name, ?)")) {
             ps.setString(1, database);
+            ps.setString(2, app);
             Timestamp started;
             try (java.sql.Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {

@@ -30,10 +30,12 @@ import org.apache.parquet.schema.PrimitiveType;
  *
  * <p>Dictionary encoding where it pays: a chunk starts dictionary-encoded; it falls back to PLAIN for the rest of the
  * chunk when the dictionary passes {@value #MAX_DICTIONARY_BYTES} bytes, or when the first page shows that
- * dictionary plus indices are not smaller than the plain values (parquet-java's rule), or, earlier, when the first
- * {@value #EARLY_CHECK_VALUES} values are more than 90% distinct (ids, timestamps). Pages already written keep
- * their dictionary encoding and the dictionary page is still written. A column that fell back once stays PLAIN for
- * the rest of the file, so a high-cardinality column costs one page of hashing per file, not one per row group.
+ * dictionary plus indices take more than half of what the plain values would (parquet-java falls back only when they
+ * are not smaller at all; in between, zstd compresses the plain values as well and hashing costs time), or, earlier,
+ * when the first {@value #EARLY_CHECK_VALUES} values are more than 90% distinct (ids, timestamps). Pages already
+ * written keep their dictionary encoding and the dictionary page is still written. A column that fell back once
+ * stays PLAIN in this writer for good (later row groups, and the later files of a run, which reuses writers), so a
+ * high-cardinality column costs a couple of thousand hash lookups per run, not a page per row group.
  *
  * <p>Buffers (levels, values, indices, dictionaries) are reused across pages and chunks; nothing is allocated per
  * value. Owned by one {@link ParquetFormatWriter}; not thread-safe.
@@ -339,8 +341,9 @@ abstract class ColumnChunkWriter {
                 int mark = page.size();
                 writeDictionaryIndices(page);
                 if (firstPage && pageValueCount() > 0
-                        && page.size() - mark + dictionaryBytes() >= plainValueBytes()) {
-                    // parquet-java's test: the dictionary does not pay for itself on this data.
+                        && 2 * (page.size() - mark + dictionaryBytes()) >= plainValueBytes()) {
+                    // The dictionary must at least halve the first page; below that zstd does as well on plain
+                    // values (measured: smaller files, and no hashing).
                     page.size = mark;
                     abandonDictionary();
                 }
