@@ -2,6 +2,7 @@ package io.rivet.notify;
 
 import io.rivet.ExportListener;
 import io.rivet.ExportResult;
+import io.rivet.core.internal.util.JsonText;
 import io.rivet.exception.RivetException;
 import io.rivet.state.RunStatus;
 import java.net.URI;
@@ -135,25 +136,9 @@ public final class SlackNotifier implements ExportListener {
     }
 
     private static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        JsonText.appendString(out, s);
+        return out.toString();
     }
 
     private void send(NotificationEvent event, String exportName, String status, long rows, Duration duration,

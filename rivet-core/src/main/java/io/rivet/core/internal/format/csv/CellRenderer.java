@@ -1,6 +1,6 @@
 package io.rivet.core.internal.format.csv;
 
-import io.rivet.core.internal.format.JsonText;
+import io.rivet.core.internal.util.JsonText;
 import io.rivet.core.spi.ColumnType;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -3,7 +3,7 @@ package io.rivet.core.internal.format.parquet;
 import io.rivet.Compression;
 import io.rivet.ParquetFormat;
 import io.rivet.core.spi.Column;
-import io.rivet.core.internal.format.JsonText;
+import io.rivet.core.internal.util.JsonText;
 import io.rivet.core.spi.FormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,8 @@
-package io.rivet.core.internal.format;
+package io.rivet.core.internal.util;
 
 /**
- * JSON string escaping shared by the format writers (CSV list cells, Parquet footer metadata). Escapes {@code "},
+ * JSON string escaping shared by everything that writes JSON text (CSV list cells, Parquet footer metadata, the
+ * manifest, Slack messages). Escapes {@code "},
  * {@code \} and control characters below U+0020; everything else, including non-ASCII text, is copied as is, which
  * RFC 8259 allows. Stateless.
  */
