@@ -255,7 +255,7 @@ public final class ExportRun {
                     } finally {
                         endQuietly(s, c);
                     }
-                    publishChunk(s.sink, runId, prefix, 0, staged);
+                    publishChunk(s.sink, runId, prefix, 0, staged, attempt > 1);
                     nulls = new AtomicLongArray(out.nullCounts());
                     mergeUnique(out);
                     break;
@@ -337,7 +337,7 @@ public final class ExportRun {
             if (dispatcher != null) {
                 runRemote(s, ctx, runId, plan, tasks, nulls);
             } else {
-                runTasks(s, ctx, runId, tasks, nulls);
+                runTasks(s, ctx, runId, tasks, nulls, resuming);
             }
             ExportResult result = finish(s, runId, prefix, plan, nulls, resuming, total);
             store.closeChunkRun(name, runId, true);
@@ -375,7 +375,8 @@ public final class ExportRun {
         }
     }
 
-    private void runTasks(Setup s, RunContext ctx, String runId, List<ChunkTask> tasks, AtomicLongArray nulls) {
+    private void runTasks(Setup s, RunContext ctx, String runId, List<ChunkTask> tasks, AtomicLongArray nulls,
+            boolean resuming) {
         if (tasks.isEmpty()) {
             return;
         }
@@ -384,7 +385,7 @@ public final class ExportRun {
         List<Future<?>> futures = new ArrayList<>();
         try {
             for (ChunkTask task : tasks) {
-                futures.add(pool.submit(() -> runChunk(s, ctx, runId, task, nulls)));
+                futures.add(pool.submit(() -> runChunk(s, ctx, runId, task, nulls, resuming)));
             }
             RivetException first = null;
             for (Future<?> f : futures) {
@@ -464,7 +465,8 @@ public final class ExportRun {
         }
     }
 
-    private void runChunk(Setup s, RunContext ctx, String runId, ChunkTask task, AtomicLongArray nulls) {
+    private void runChunk(Setup s, RunContext ctx, String runId, ChunkTask task, AtomicLongArray nulls,
+            boolean resuming) {
         ChunkInfo info = new ChunkInfo(name, runId, task.index(), task.count(), task.range());
         for (int attempt = 1; ; attempt++) {
             checkCancelled();
@@ -478,7 +480,8 @@ public final class ExportRun {
                     throw SourceErrors.translate(name, "connecting for chunk " + (task.index() + 1),
                             s.planner.target(), e, s.source.dialect());
                 }
-                long bytes = publishChunk(s.sink, runId, ctx.prefix(), task.index(), out.files());
+                long bytes = publishChunk(s.sink, runId, ctx.prefix(), task.index(), out.files(),
+                        attempt > 1 || resuming);
                 for (int i = 0; i < out.nullCounts().length; i++) {
                     nulls.addAndGet(i, out.nullCounts()[i]);
                 }
@@ -531,7 +534,8 @@ public final class ExportRun {
     // ---------------------------------------------------------------- publication
 
     /** Publishes a chunk's staged files, drops files an earlier attempt left beyond them, and records the ledger. */
-    private long publishChunk(Sink sink, String runId, String prefix, int chunk, List<StagedFile> staged) {
+    private long publishChunk(Sink sink, String runId, String prefix, int chunk, List<StagedFile> staged,
+            boolean mayHaveLeftovers) {
         List<FileRecord> records = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         long bytes = 0;
@@ -550,9 +554,13 @@ public final class ExportRun {
             }
             throw e;
         }
-        for (String key : sink.list(ChunkFileWriter.chunkPrefix(prefix, chunk))) {
-            if (!keys.contains(key)) {
-                sink.delete(key);
+        // Only an earlier attempt (of this run, or of the run being resumed) can have left files of this chunk; listing
+        // the run's prefix for every chunk would cost time in proportion to the files already written.
+        if (mayHaveLeftovers) {
+            for (String key : sink.list(ChunkFileWriter.chunkPrefix(prefix, chunk))) {
+                if (!keys.contains(key)) {
+                    sink.delete(key);
+                }
             }
         }
         recordLedger(runId, chunk, records);
@@ -676,7 +684,7 @@ public final class ExportRun {
             throw new SinkException(name, s.sink.location(), prefix, "Export \"" + name + "\": writing the empty"
                     + " result file failed: " + e.getMessage(), e, false);
         }
-        publishChunk(s.sink, runId, prefix, 0, staged);
+        publishChunk(s.sink, runId, prefix, 0, staged, true);
         return store.files(name, runId).get(0);
     }
 

@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.nio.ByteOrder;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import org.postgresql.copy.CopyOut;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.PGStream;
@@ -47,7 +48,8 @@ final class CopyInput {
     int pos;
     int limit;
     /** Our own buffer (direct mode, or the carry-over of the driver mode). */
-    private byte[] own = new byte[64 * 1024];
+    /** Grows to the largest row (direct mode) or the largest row split across messages (driver mode). */
+    private byte[] own = new byte[8 * 1024];
     private boolean ended;
 
     private CopyInput(CopyOut copy, PGStream stream) {
@@ -128,7 +130,7 @@ final class CopyInput {
         }
         // Move what is left to the front of our own buffer and append messages until n bytes are there.
         if (own.length < n) {
-            own = java.util.Arrays.copyOf(own, Math.max(n, own.length * 2));
+            own = Arrays.copyOf(own, Math.max(n, own.length * 2));
         }
         if (rest > 0 && (buf != own || pos > 0)) {
             System.arraycopy(buf, pos, own, 0, rest);
@@ -183,7 +185,7 @@ final class CopyInput {
 
     private void ensureRoom(int len) {
         if (own.length - limit < len) {
-            own = java.util.Arrays.copyOf(own, Math.max(limit + len, own.length * 2));
+            own = Arrays.copyOf(own, Math.max(limit + len, own.length * 2));
             buf = own;
         }
     }

@@ -68,11 +68,16 @@ final class PostgresCopyReader implements BatchReader {
 
     /** Decodes a COPY's data already in memory (tests and benchmarks); {@link #close()} then has nothing to end. */
     static PostgresCopyReader ofBytes(byte[] data, List<Column> columns) {
+        return of(null, CopyInput.ofBytes(data), columns);
+    }
+
+    /** Decodes what {@code in} delivers (tests); {@link #close()} ends nothing unless {@code copy} is active. */
+    static PostgresCopyReader of(CopyOut copy, CopyInput in, List<Column> columns) {
         BinaryDecoder[] decoders = new BinaryDecoder[columns.size()];
         for (int i = 0; i < decoders.length; i++) {
             decoders[i] = BinaryDecoder.forColumn(columns.get(i), true);
         }
-        return new PostgresCopyReader(null, null, CopyInput.ofBytes(data), decoders);
+        return new PostgresCopyReader(null, copy, in, decoders);
     }
 
     /** Whether the data is read without a driver allocation per row. */

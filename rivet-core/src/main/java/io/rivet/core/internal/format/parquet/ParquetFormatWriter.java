@@ -107,7 +107,13 @@ final class ParquetFormatWriter implements FormatWriter {
     private void startFile(OutputStream out, BufferAllocator parent) throws IOException {
         this.allocator = parent.newChildAllocator("parquet-writer", 0, Long.MAX_VALUE);
         this.pageMemory = new ArrowByteBufferAllocator(this.allocator);
-        StreamOutputFile outputFile = new StreamOutputFile(out);
+        StreamOutputFile outputFile;
+        if (stream == null) {
+            outputFile = new StreamOutputFile(out);
+        } else {
+            stream.retarget(out);
+            outputFile = new StreamOutputFile(stream);
+        }
         this.stream = outputFile.stream();
         this.file = new ParquetFileWriter(outputFile, schema, ParquetFileWriter.Mode.CREATE, rowGroupSize, 0, null,
                 props);

@@ -22,6 +22,11 @@ final class StreamOutputFile implements OutputFile {
         this.stream = new CountingStream(Objects.requireNonNull(out, "out"));
     }
 
+    /** A file over {@code stream}, which was pointed at the new file's stream (reusing its buffer). */
+    StreamOutputFile(CountingStream stream) {
+        this.stream = stream;
+    }
+
     /** The stream Parquet writes to; its position is the number of bytes written so far. */
     CountingStream stream() {
         return stream;
@@ -58,13 +63,22 @@ final class StreamOutputFile implements OutputFile {
 
     /** Buffers, counts, and shields the underlying stream from {@code close()}. */
     static final class CountingStream extends PositionOutputStream {
-        private final OutputStream out;
+        private OutputStream out;
         private final byte[] buffer = new byte[BUFFER_SIZE];
         private int count;
         private long flushed;
 
         CountingStream(OutputStream out) {
             this.out = out;
+        }
+
+        /** Starts over on {@code next} (after this stream was flushed), keeping the buffer. */
+        void retarget(OutputStream next) {
+            if (count != 0) {
+                throw new IllegalStateException("retarget needs a flushed stream");
+            }
+            this.out = Objects.requireNonNull(next, "next");
+            this.flushed = 0;
         }
 
         @Override

@@ -207,6 +207,42 @@ class ParquetFormatWriterTest {
     }
 
     @Test
+    void restart_writesTheNextFileWithTheSameWriter_andHoldsNoArrowMemoryBetweenFiles() throws Exception {
+        List<Column> columns = TestBatches.allColumns();
+        List<Object[]> rows = TestBatches.allRows();
+        Path first = dir.resolve("first.parquet");
+        Path second = dir.resolve("second.parquet");
+        try (BufferAllocator allocator = new RootAllocator();
+                OutputStream out1 = Files.newOutputStream(first);
+                OutputStream out2 = Files.newOutputStream(second)) {
+            BufferAllocator chunk1 = allocator.newChildAllocator("chunk-1", 0, Long.MAX_VALUE);
+            FormatWriter writer = new ParquetFormatProvider().create(Format.parquet(), columns, out1, chunk1);
+            try (VectorSchemaRoot root = TestBatches.root(allocator, columns, rows)) {
+                writer.write(root);
+                writer.finish();
+                // The engine closes a chunk's allocator when the chunk ends; the finished writer holds none of it.
+                chunk1.close();
+                BufferAllocator chunk2 = allocator.newChildAllocator("chunk-2", 0, Long.MAX_VALUE);
+                assertTrue(writer.restart(out2, chunk2));
+                writer.write(root);
+                writer.write(root);
+                writer.finish();
+                writer.close();
+                chunk2.close();
+            }
+        }
+        try (DuckDbReader duck = new DuckDbReader()) {
+            List<List<Object>> expected = DuckDbReader.canonical(columns, rows);
+            assertEquals(expected, duck.read(columns, "read_parquet(" + DuckDbReader.literal(first) + ")",
+                    NATIVE_LIST));
+            List<List<Object>> twice = new ArrayList<>(expected);
+            twice.addAll(expected);
+            assertEquals(twice, duck.read(columns, "read_parquet(" + DuckDbReader.literal(second) + ")",
+                    NATIVE_LIST));
+        }
+    }
+
+    @Test
     void finish_withoutRows_writesAReadableEmptyFile() throws Exception {
         Path file = dir.resolve("empty.parquet");
         write(file, Format.parquet(), TestBatches.allColumns(), List.of());
