@@ -20,6 +20,7 @@ import java.util.Objects;
  *   <tr><td>max retries</td><td>10</td><td>3</td><td>1</td></tr>
  *   <tr><td>retry backoff base</td><td>5 s</td><td>2 s</td><td>1 s</td></tr>
  *   <tr><td>bulk read (PostgreSQL: binary COPY)</td><td>no</td><td>no</td><td>yes</td></tr>
+ *   <tr><td>Parquet zstd level, unless the format sets one</td><td>3</td><td>3</td><td>1</td></tr>
  * </table>
  *
  * <p>Use {@code SAFE} against a production primary, {@code BALANCED} for moderate load and {@code FAST} only on a replica

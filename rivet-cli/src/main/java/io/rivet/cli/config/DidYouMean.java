@@ -28,7 +28,7 @@ final class DidYouMean {
         if (best != null && bestDistance <= MAX_DISTANCE) {
             return best;
         }
-        // A truncated or over-long key ("chunk" for "chunk_column", "compression_level" for "compression") is a
+        // A truncated or over-long key ("chunk" for "chunk_column", "destinations" for "destination") is a
         // likelier slip than a random word; three letters keep "a" from matching everything.
         if (w.length() >= 3) {
             for (String candidate : candidates) {

@@ -304,9 +304,22 @@ final class ExportParser {
                                 + compression + "\"");
                     }
                 }
+                if (e.has("compression_level")) {
+                    Integer level = e.integer("compression_level", 1, 22);
+                    if (level != null) {
+                        try {
+                            f = f.withCompressionLevel(level);
+                        } catch (IllegalArgumentException ex) {
+                            problems.add(e.pathOf("compression_level") + ": " + ex.getMessage());
+                        }
+                    }
+                }
                 return rowGroup == null ? f : f.withRowGroupSize(rowGroup);
             }
             case "csv":
+                if (e.has("compression_level")) {
+                    problems.add(e.pathOf("compression_level") + " applies to parquet only; remove it for csv");
+                }
                 if (compression != null && !compression.equalsIgnoreCase("none")) {
                     problems.add(e.pathOf("compression") + " is \"" + compression + "\", but CSV files are"
                             + " written uncompressed; remove the key or set it to none");

@@ -14,7 +14,7 @@ enum Keys {
     TUNING("profile", "batch_size", "throttle_ms", "statement_timeout_s", "lock_timeout_s", "max_retries"),
     EXPORT("name", "table", "query", "query_file", "mode", "cursor_column", "tie_breaker_column", "lookback_s",
             "chunk_column", "chunk_size", "parallel", "time_column", "days_window", "format", "compression",
-            "row_group_size", "max_file_size", "skip_empty", "strict_types", "on_schema_drift",
+            "compression_level", "row_group_size", "max_file_size", "skip_empty", "strict_types", "on_schema_drift",
             "destination", "quality", "tuning"),
     DESTINATION("type", "path", "bucket", "prefix", "region", "endpoint", "path_style", "access_key_env",
             "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "credentials_file", "project_id",

@@ -791,6 +791,30 @@ class ConfigTest {
     }
 
     @Test
+    void parquet_compression_level() {
+        ParquetFormat f = assertInstanceOf(ParquetFormat.class,
+                single(withExport("compression: gzip\ncompression_level: 9\n")).format());
+        assertEquals(Compression.GZIP, f.compression());
+        assertEquals(9, f.compressionLevel().getAsInt());
+        f = assertInstanceOf(ParquetFormat.class, single(withExport("")).format());
+        assertTrue(f.compressionLevel().isEmpty(), "no level unless set: the profile's default applies");
+    }
+
+    @Test
+    void compression_level_outside_the_codecs_range_or_for_csv_is_named() {
+        assertOnly(fail(withExport("compression: gzip\ncompression_level: 12\n")),
+                "rivet.yaml: exports[0].compression_level: compression level 12 is out of range for gzip; use 1"
+                        + " (fastest) to 9 (smallest), or leave it unset for 6");
+        assertOnly(fail(withExport("compression: snappy\ncompression_level: 2\n")),
+                "rivet.yaml: exports[0].compression_level: compression snappy takes no level; remove the level, or"
+                        + " choose zstd or gzip");
+        assertOnly(fail(withExport("compression_level: 0\n")),
+                "rivet.yaml: exports[0].compression_level must be a whole number from 1 to 22 but is 0");
+        assertOnly(fail(withExport("compression_level: 3\n").replace("format: parquet", "format: csv")),
+                "rivet.yaml: exports[0].compression_level applies to parquet only; remove it for csv");
+    }
+
+    @Test
     void csv_allows_only_no_compression() {
         assertOnly(fail(withExport("compression: zstd\n").replace("format: parquet", "format: csv")),
                 "rivet.yaml: exports[0].compression is \"zstd\", but CSV files are written uncompressed; remove the"

@@ -27,7 +27,7 @@ class DidYouMeanTest {
     @Test
     void suggests_by_prefix_when_far_in_edits() {
         assertEquals("destination", DidYouMean.suggest("dest", KEYS));
-        assertEquals("compression", DidYouMean.suggest("compression_level", KEYS));
+        assertEquals("compression", DidYouMean.suggest("compression_codec", KEYS));
     }
 
     @Test

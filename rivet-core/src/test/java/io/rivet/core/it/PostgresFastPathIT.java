@@ -8,6 +8,7 @@ import io.rivet.Export;
 import io.rivet.ExportResult;
 import io.rivet.Format;
 import io.rivet.Mode;
+import io.rivet.ParquetFormat;
 import io.rivet.Profile;
 import io.rivet.Rivet;
 import io.rivet.Sink;
@@ -113,14 +114,39 @@ class PostgresFastPathIT {
     }
 
     private ExportResult export(Rivet rivet, String name, Profile profile, Path dir) {
+        return export(rivet, name, profile, dir, Format.parquet());
+    }
+
+    private ExportResult export(Rivet rivet, String name, Profile profile, Path dir, ParquetFormat format) {
         return rivet.run(Export.builder().name(name)
                 .source(Source.jdbcUrl(db.jdbcUrl()).toBuilder().user(db.user()).build())
                 .table("fast_types")
                 .mode(Mode.chunked("id").chunkSize(7_000).parallelism(2))
                 .profile(profile)
-                .format(Format.parquet())
+                .format(format)
                 .sink(Sink.local(dir))
                 .build());
+    }
+
+    @Test
+    void fastProfile_compressesZstdAtLevel1_unlessTheExportSetsALevel() throws Exception {
+        Profile balanced = Profile.BALANCED.toBuilder().throttle(Duration.ZERO).build();
+        long fast;
+        long fastLevel1;
+        long fastLevel3;
+        long balancedDefault;
+        try (Rivet rivet = Rivet.builder().stateStore(StateStores.inMemory()).build()) {
+            fast = export(rivet, "fast_default", Profile.FAST, out.resolve("a"), Format.parquet()).bytes();
+            fastLevel1 = export(rivet, "fast_level1", Profile.FAST, out.resolve("b"),
+                    Format.parquet().withCompressionLevel(1)).bytes();
+            fastLevel3 = export(rivet, "fast_level3", Profile.FAST, out.resolve("c"),
+                    Format.parquet().withCompressionLevel(3)).bytes();
+            balancedDefault = export(rivet, "balanced_default", balanced, out.resolve("d"), Format.parquet()).bytes();
+        }
+        // zstd is deterministic for a given level and input, and the pages are cut the same way on every path.
+        assertEquals(fastLevel1, fast, "FAST without a level writes zstd level 1");
+        assertTrue(fastLevel3 < fastLevel1, "level 3 is smaller than level 1: " + fastLevel3 + " vs " + fastLevel1);
+        assertTrue(balancedDefault < fast, "BALANCED keeps zstd's default level 3: " + balancedDefault + " vs " + fast);
     }
 
     @Test

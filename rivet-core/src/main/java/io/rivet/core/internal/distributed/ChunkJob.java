@@ -136,21 +136,23 @@ public record ChunkJob(String exportName, String target, String runId, String pr
      *
      * @param name {@code parquet} or {@code csv}
      * @param compression Parquet compression name
+     * @param compressionLevel Parquet compression level, or 0 for the codec's default
      * @param rowGroupBytes Parquet row group size
      * @param delimiter CSV delimiter
      * @param header CSV header
      * @param nullString CSV NULL text
      */
-    public record FormatSpec(String name, String compression, long rowGroupBytes, char delimiter, boolean header,
+    public record FormatSpec(String name, String compression, int compressionLevel, long rowGroupBytes, char delimiter, boolean header,
             String nullString) implements Serializable {
         private static final long serialVersionUID = 1L;
 
         static FormatSpec of(Format f) {
             if (f instanceof ParquetFormat p) {
-                return new FormatSpec("parquet", p.compression().name(), p.rowGroupSize().toBytes(), ',', false, null);
+                return new FormatSpec("parquet", p.compression().name(), p.compressionLevel().orElse(0),
+                        p.rowGroupSize().toBytes(), ',', false, null);
             }
             if (f instanceof CsvFormat c) {
-                return new FormatSpec("csv", null, 0, c.delimiter(), c.header(), c.nullString());
+                return new FormatSpec("csv", null, 0, 0, c.delimiter(), c.header(), c.nullString());
             }
             throw new IllegalArgumentException("format " + f.name() + " cannot be described for executors");
         }
@@ -158,8 +160,9 @@ public record ChunkJob(String exportName, String target, String runId, String pr
         /** The format again. */
         public Format toFormat() {
             if (name.equals("parquet")) {
-                return Format.parquet().withCompression(Compression.parse(compression))
+                ParquetFormat p = Format.parquet().withCompression(Compression.parse(compression))
                         .withRowGroupSize(DataSize.ofBytes(rowGroupBytes));
+                return compressionLevel == 0 ? p : p.withCompressionLevel(compressionLevel);
             }
             return Format.csv().withDelimiter(delimiter).withHeader(header).withNullString(nullString);
         }

@@ -11,8 +11,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.xerial.snappy.Snappy;
 
 /**
- * Page compressors that need no Hadoop classes: SNAPPY through snappy-java, ZSTD (level 3, parquet-java's default)
- * through zstd-jni, GZIP through {@code java.util.zip}, and UNCOMPRESSED. parquet-java's own {@code CodecFactory} loads
+ * Page compressors that need no Hadoop classes: SNAPPY through snappy-java, ZSTD through zstd-jni, GZIP through
+ * {@code java.util.zip}, and UNCOMPRESSED, at the level given to the constructor (0 for the codec's default). parquet-java's own {@code CodecFactory} loads
  * Hadoop's codec classes eagerly, which is why Rivet brings this one.
  *
  * <p>Write-only: {@link #getDecompressor} throws. Each compressor reuses its buffers, so it serves one writer thread;
@@ -26,7 +26,13 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
     /** gzip level 6: zlib's default. */
     static final int GZIP_LEVEL = 6;
 
+    private final int level;
     private Compressor compressor;
+
+    /** Compresses at {@code level}, or at each codec's default level when it is 0. */
+    NoHadoopCodecFactory(int level) {
+        this.level = level;
+    }
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codec) {
@@ -37,8 +43,8 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
         compressor = switch (codec) {
             case UNCOMPRESSED -> new Compressor(codec);
             case SNAPPY -> new SnappyCompressor();
-            case ZSTD -> new ZstdCompressor();
-            case GZIP -> new GzipCompressor();
+            case ZSTD -> new ZstdCompressor(level == 0 ? ZSTD_LEVEL : level);
+            case GZIP -> new GzipCompressor(level == 0 ? GZIP_LEVEL : level);
             default -> throw new IllegalArgumentException("Parquet codec " + codec
                     + " is not supported; use one of zstd, snappy, gzip, none");
         };
@@ -124,10 +130,11 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
     }
 
     private static final class ZstdCompressor extends Compressor {
-        private final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        private final ZstdCompressCtx ctx;
 
-        ZstdCompressor() {
+        ZstdCompressor(int level) {
             super(CompressionCodecName.ZSTD);
+            ctx = new ZstdCompressCtx().setLevel(level);
         }
 
         @Override
@@ -146,14 +153,17 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
     /** Gzip members as Hadoop's GzipCodec writes them, which is what the Parquet spec calls GZIP. */
     private static final class GzipCompressor extends Compressor {
-        GzipCompressor() {
+        private final int level;
+
+        GzipCompressor(int level) {
             super(CompressionCodecName.GZIP);
+            this.level = level;
         }
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
             output.reset();
-            try (GZIPOutputStream gzip = new LeveledGzip(output)) {
+            try (GZIPOutputStream gzip = new LeveledGzip(output, level)) {
                 bytes.writeAllTo(gzip);
             }
             return BytesInput.from(output.array(), 0, output.size());
@@ -162,9 +172,9 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
     /** GZIPOutputStream with an explicit level (the JDK's constructor takes none). */
     private static final class LeveledGzip extends GZIPOutputStream {
-        LeveledGzip(ByteArrayOutputStream out) throws IOException {
+        LeveledGzip(ByteArrayOutputStream out, int level) throws IOException {
             super(out, 64 * 1024);
-            def.setLevel(GZIP_LEVEL);
+            def.setLevel(level);
         }
     }
 }

@@ -54,7 +54,7 @@ final class ParquetFormatWriter implements FormatWriter {
     private final MessageType schema;
     private final ParquetProperties props;
     private final long rowGroupSize;
-    private final NoHadoopCodecFactory codecs = new NoHadoopCodecFactory();
+    private final NoHadoopCodecFactory codecs;
     private final BytesInputCompressor compressor;
     private final ColumnChunkWriter[] writers;
     private final Map<String, String> footerMetadata;
@@ -86,6 +86,7 @@ final class ParquetFormatWriter implements FormatWriter {
                 .withDictionaryEncoding(true)
                 .build();
         this.ownAllocator = allocator == null ? new RootAllocator() : null;
+        this.codecs = new NoHadoopCodecFactory(format.compressionLevel().orElse(0));
         this.compressor = codecs.getCompressor(codec(format.compression()));
         this.writers = new ColumnChunkWriter[this.columns.size()];
         List<ColumnDescriptor> leaves = schema.getColumns();

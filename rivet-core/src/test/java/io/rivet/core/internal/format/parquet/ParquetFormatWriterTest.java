@@ -2,6 +2,7 @@ package io.rivet.core.internal.format.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rivet.Compression;
@@ -83,6 +84,53 @@ class ParquetFormatWriterTest {
             assertEquals(List.of(codec), duck.strings("SELECT DISTINCT compression FROM parquet_metadata("
                     + DuckDbReader.literal(file) + ")"));
         }
+    }
+
+    @Test
+    void compressionLevel_changesTheBytes_andEveryLevelReadsBack() throws Exception {
+        List<Column> columns = TestBatches.allColumns();
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.addAll(TestBatches.allRows());
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        for (ParquetFormat format : List.of(Format.parquet(), Format.parquet().withCompressionLevel(1),
+                Format.parquet().withCompressionLevel(3), Format.parquet().withCompressionLevel(19),
+                Format.parquet().withCompression(Compression.GZIP).withCompressionLevel(1),
+                Format.parquet().withCompression(Compression.GZIP).withCompressionLevel(9))) {
+            Path file = dir.resolve("level-" + sizes.size() + ".parquet");
+            write(file, format, columns, List.of(rows));
+            sizes.put(format.toString(), Files.size(file));
+            try (DuckDbReader duck = new DuckDbReader()) {
+                assertEquals(List.of(String.valueOf(rows.size())),
+                        duck.strings("SELECT count(*) FROM read_parquet(" + DuckDbReader.literal(file) + ")"));
+            }
+        }
+        String zstd = Format.parquet().toString();
+        assertEquals(sizes.get(zstd), sizes.get(Format.parquet().withCompressionLevel(3).toString()),
+                "no level means zstd's default, 3: " + sizes);
+        assertTrue(sizes.get(Format.parquet().withCompressionLevel(19).toString())
+                < sizes.get(Format.parquet().withCompressionLevel(1).toString()), "level 19 is smaller: " + sizes);
+        ParquetFormat gzip = Format.parquet().withCompression(Compression.GZIP);
+        assertTrue(sizes.get(gzip.withCompressionLevel(9).toString()) < sizes.get(gzip.withCompressionLevel(1).toString()),
+                "gzip 9 is smaller than gzip 1: " + sizes);
+    }
+
+    @Test
+    void compressionLevel_isCheckedAgainstTheCodec() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Format.parquet().withCompressionLevel(23));
+        assertEquals("compression level 23 is out of range for zstd; use 1 (fastest) to 22 (smallest), or leave it"
+                + " unset for 3", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Format.parquet().withCompression(Compression.NONE).withCompressionLevel(1));
+        assertEquals("compression none takes no level; remove the level, or choose zstd or gzip", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Format.parquet().withCompressionLevel(15).withCompression(Compression.GZIP));
+        assertEquals("compression level 15 is out of range for gzip; use 1 (fastest) to 9 (smallest), or leave it"
+                + " unset for 6", e.getMessage());
+        assertEquals(Format.parquet().withCompressionLevel(5), Format.parquet().withCompressionLevel(5));
+        assertFalse(Format.parquet().withCompressionLevel(5).equals(Format.parquet()));
     }
 
     @Test
