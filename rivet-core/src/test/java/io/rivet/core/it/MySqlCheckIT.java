@@ -117,28 +117,12 @@ class MySqlCheckIT {
         return Export.builder().name(name).source(source).sink(Sink.local(out));
     }
 
-    /** The database's URL without the server URL's own credentials, so that the given user is the one logging in. */
-    private static String bareUrl() {
-        String url = db.jdbcUrl();
-        int q = url.indexOf('?');
-        if (q < 0) {
-            return url;
-        }
-        StringBuilder kept = new StringBuilder();
-        for (String pair : url.substring(q + 1).split("&")) {
-            if (!pair.startsWith("user=") && !pair.startsWith("password=") && !pair.isEmpty()) {
-                kept.append(kept.length() == 0 ? "?" : "&").append(pair);
-            }
-        }
-        return url.substring(0, q) + kept;
-    }
-
     private static Source asTestUser() {
         return Source.builder().url(db.jdbcUrl()).user(db.user()).password(db.password()).build();
     }
 
     private static Source as(String user) {
-        return Source.builder().url(bareUrl()).user(user).password(PASSWORD).build();
+        return Source.builder().url(db.jdbcUrl(user, PASSWORD)).build();
     }
 
     private static boolean testUserHasSuper() throws Exception {
