@@ -212,7 +212,7 @@ final class DoctorCommand implements Callable<Integer> {
             DriverManager.setLoginTimeout(10);
             try (Connection c = DriverManager.getConnection(jdbcUrl, props)) {
                 DatabaseMetaData md = c.getMetaData();
-                return md.getDatabaseProductName() + " " + md.getDatabaseProductVersion() + ", connected as "
+                return server(md.getDatabaseProductName(), md.getDatabaseProductVersion()) + ", connected as "
                         + md.getUserName();
             } catch (SQLException e) {
                 String message = "cannot connect (" + e.getMessage().lines().findFirst().orElse("")
@@ -221,6 +221,18 @@ final class DoctorCommand implements Callable<Integer> {
                 throw e.getSQLState() != null && e.getSQLState().startsWith("08")
                         ? new RetryableProbeFailure(message, e) : new RivetConfigException(message, e);
             }
+        }
+
+        /**
+         * The server's product and version. Connector/J reports a MariaDB server as product {@code MySQL} with the
+         * version MariaDB's handshake carries ({@code 5.5.5-10.11.19-MariaDB-...} on MariaDB 10 and 11, the prefix
+         * keeping old clients working); it is shown as {@code MariaDB 10.11.19-MariaDB-...}.
+         */
+        static String server(String product, String version) {
+            if (version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+                return "MariaDB " + (version.startsWith("5.5.5-") ? version.substring("5.5.5-".length()) : version);
+            }
+            return product + " " + version;
         }
 
         private String jdbcUrl() {

@@ -78,6 +78,21 @@ public interface SourceInspector {
     String castToText(String quotedColumn);
 
     /**
+     * An SQL expression rendering {@code quotedColumn}, of source type {@code sourceType} (as {@link TableColumn#type()}
+     * gives it), as text. The default is {@link #castToText(String)}; a database whose plain cast does not give readable
+     * text for some types (MySQL's spatial types) overrides it.
+     */
+    default String castToText(String quotedColumn, String sourceType) {
+        return castToText(quotedColumn);
+    }
+
+    /**
+     * What the database calls the cleanup of old row versions that an open transaction holds back, for messages about
+     * long transactions and snapshots, e.g. {@code vacuum} or {@code InnoDB purge}.
+     */
+    String rowVersionCleanup();
+
+    /**
      * The server.
      *
      * @param product the product name, e.g. {@code PostgreSQL}
@@ -93,13 +108,26 @@ public interface SourceInspector {
      * @param replicaCancelsLongReads whether, on a replica, long reads may be cancelled when they conflict with the
      *     replay of the primary's changes
      * @param settings the raw settings the above came from, by the database's own names, for the report's facts
+     * @param notChecked parts of these facts the user may not read, each as what could not be checked and why (for
+     *     example the replication status without the privilege to see it); the check reports each one, and the
+     *     corresponding fields hold what could be learned otherwise
      */
     record Server(String product, String version, String database, String user, boolean replica,
             Duration replicationLag, Duration statementTimeout, Duration lockTimeout,
-            Duration idleInTransactionTimeout, boolean replicaCancelsLongReads, Map<String, String> settings) {
-        /** Copies the settings, keeping their order. */
+            Duration idleInTransactionTimeout, boolean replicaCancelsLongReads, Map<String, String> settings,
+            Map<String, String> notChecked) {
+        /** Copies the maps, keeping their order. */
         public Server {
             settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            notChecked = Collections.unmodifiableMap(new LinkedHashMap<>(notChecked));
+        }
+
+        /** A server whose facts were all read ({@code notChecked} empty). */
+        public Server(String product, String version, String database, String user, boolean replica,
+                Duration replicationLag, Duration statementTimeout, Duration lockTimeout,
+                Duration idleInTransactionTimeout, boolean replicaCancelsLongReads, Map<String, String> settings) {
+            this(product, version, database, user, replica, replicationLag, statementTimeout, lockTimeout,
+                    idleInTransactionTimeout, replicaCancelsLongReads, settings, Map.of());
         }
     }
 
@@ -219,7 +247,7 @@ public interface SourceInspector {
     /**
      * One long-running transaction.
      *
-     * @param sessionId the server's id of the session (PostgreSQL pid)
+     * @param sessionId the server's id of the session (PostgreSQL pid, MySQL connection id)
      * @param user the session's user
      * @param state what the session is doing (e.g. {@code idle in transaction}, {@code active})
      * @param age how long its transaction has been open

@@ -32,6 +32,31 @@ public final class MySqlDatabase implements AutoCloseable {
     }
 
     /**
+     * A Connector/J URL of the database that logs in as {@code user} with {@code password} (null: none): the server
+     * URL's own {@code user} and {@code password} parameters are dropped, its other parameters kept.
+     */
+    public String jdbcUrl(String user, String password) {
+        String url = jdbcUrl();
+        int q = url.indexOf('?');
+        StringBuilder b = new StringBuilder(q < 0 ? url : url.substring(0, q));
+        char sep = '?';
+        if (q >= 0) {
+            for (String pair : url.substring(q + 1).split("&")) {
+                if (!pair.isEmpty() && !pair.startsWith("user=") && !pair.startsWith("password=")) {
+                    b.append(sep).append(pair);
+                    sep = '&';
+                }
+            }
+        }
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        b.append(sep).append("user=").append(java.net.URLEncoder.encode(user, utf8));
+        if (password != null) {
+            b.append("&password=").append(java.net.URLEncoder.encode(password, utf8));
+        }
+        return b.toString();
+    }
+
+    /**
      * The database as a {@code mysql://user:password@host:port/db} URI (the form the Rust tool's configs use), with
      * the credentials percent-encoded; they come from {@link #user()} and {@link #password()} or, when the server was
      * given by URL, from its {@code user} and {@code password} parameters.

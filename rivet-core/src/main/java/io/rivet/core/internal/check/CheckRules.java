@@ -123,7 +123,8 @@ public final class CheckRules {
             report.add(Finding.fail("table_missing", "Export \"" + name + "\": table " + export.table()
                     + " does not exist or is not visible to " + user + ".",
                     "Check the schema and table name (schema.table; names are case-sensitive as written) and the"
-                            + " database in the URL."));
+                            + " database in the URL, and that the user may SELECT from it (MySQL hides tables a user"
+                            + " holds no privilege on)."));
         }
         f.structure.forEach(report::add);
     }
@@ -499,8 +500,8 @@ public final class CheckRules {
             report.add(Finding.warn("long_transactions", "Export \"" + name + "\": " + t.longRunning().size()
                     + (t.longRunning().size() >= 20 ? " or more" : "") + " other transactions have been open for"
                     + " more than " + Text.duration(LONG_TRANSACTION) + ": " + String.join(", ", shown)
-                    + (t.longRunning().size() > 5 ? ", ..." : "") + ". They hold back vacuum (dead rows pile up until"
-                    + " they end), and a long export snapshot adds to that.",
+                    + (t.longRunning().size() > 5 ? ", ..." : "") + ". They hold back " + cleanup() + " (old row"
+                    + " versions pile up until they end), and a long export snapshot adds to that.",
                     "Find them with " + fixSql(() -> f.inspector.longTransactionsSql(LONG_TRANSACTION))
                             + " then end them or run the export when they are gone."));
         }
@@ -525,7 +526,8 @@ public final class CheckRules {
         if (e.mode() instanceof FullMode || e.mode() instanceof TimeWindowMode || firstIncremental) {
             report.add(Finding.warn("long_snapshot", "Export \"" + name + "\": " + (firstIncremental
                     ? "the first incremental run" : "each run") + " reads ~" + Text.count(rows) + " rows in one"
-                    + " transaction on a primary; while it is open, vacuum cannot remove rows deleted after it began.",
+                    + " transaction on a primary; while it is open, " + cleanup() + " cannot remove row versions changed"
+                    + " after it began.",
                     "Use mode chunked (a chunk_column with an index) so each transaction covers one chunk"
                             + (firstIncremental ? ", for the first load" : "") + "."));
         }
@@ -561,6 +563,10 @@ public final class CheckRules {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private String cleanup() {
+        return f.inspector == null ? "the cleanup of old row versions" : f.inspector.rowVersionCleanup();
+    }
 
     private String fixSql(Supplier<String> sql) {
         return f.inspector == null ? null : sql.get();

@@ -229,7 +229,7 @@ final class InitAdvisor {
         List<String> select = new ArrayList<>();
         for (SourceInspector.TableColumn c : table.columns()) {
             String q = dialect.quoteIdentifier(c.name());
-            select.add(unmapped.contains(c.name()) ? inspector.castToText(q) + " AS " + q : q);
+            select.add(unmapped.contains(c.name()) ? inspector.castToText(q, c.type()) + " AS " + q : q);
         }
         return "SELECT " + String.join(", ", select) + " FROM " + from;
     }

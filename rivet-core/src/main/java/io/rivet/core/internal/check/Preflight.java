@@ -98,6 +98,9 @@ public final class Preflight {
         SourceInspector inspector = f.inspector;
         if (inspector != null) {
             f.server = probes.run("the server's role and settings", () -> inspector.server(c));
+            if (f.server != null) {
+                f.server.notChecked().forEach(f::notChecked);
+            }
             if (export.table() != null) {
                 var table = probes.run("the table's catalog entry", () -> inspector.table(c, export.table()));
                 if (table != null) {

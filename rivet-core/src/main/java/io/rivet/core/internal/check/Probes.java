@@ -10,7 +10,7 @@ import java.util.function.BiConsumer;
  * system view it cannot read) is rolled back and reported as not checked instead of aborting the transaction and the
  * rest of the check. A failure of the savepoint itself (the connection broke) is rethrown. Confined to one check.
  */
-final class Probes {
+public final class Probes {
     /** A probe: one or a few statements on the check's connection. */
     @FunctionalInterface
     interface Call<T> {
@@ -53,8 +53,11 @@ final class Probes {
         return result;
     }
 
-    /** The first line of the driver's message and the SQLSTATE; never a URL or a value. */
-    static String describe(SQLException e) {
+    /**
+     * The first line of the driver's message and the SQLSTATE; never a URL or a value. Inspectors use it too, to say
+     * why a part of a fact could not be read.
+     */
+    public static String describe(SQLException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int nl = message.indexOf('\n');
         message = (nl < 0 ? message : message.substring(0, nl)).trim();

@@ -10,6 +10,7 @@ import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.Dialect;
 import io.rivet.core.spi.KeysetPaging;
 import io.rivet.core.spi.SessionSettings;
+import io.rivet.core.spi.SourceInspector;
 import io.rivet.exception.ColumnMappingException;
 import io.rivet.exception.RivetConfigException;
 import java.sql.Connection;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -447,6 +449,12 @@ public final class MySqlDialect implements Dialect {
         }
     }
 
+    /** The MySQL and MariaDB probes of {@code rivet check} and {@code rivet init}: {@link MySqlInspector}. */
+    @Override
+    public Optional<SourceInspector> inspector() {
+        return Optional.of(MySqlInspector.INSTANCE);
+    }
+
     /** See {@link MySqlErrors}. */
     @Override
     public boolean isRetryable(SQLException error) {
@@ -454,7 +462,7 @@ public final class MySqlDialect implements Dialect {
     }
 
     /** Splits {@code schema.table} as {@link #quoteTable} does; the schema is null when absent. */
-    private static String[] split(String table) {
+    static String[] split(String table) {
         int dot = table.indexOf('.');
         return dot < 0 ? new String[] {null, table} : new String[] {table.substring(0, dot), table.substring(dot + 1)};
     }

@@ -535,4 +535,9 @@ final class PostgresInspector implements SourceInspector {
     public String castToText(String quotedColumn) {
         return quotedColumn + "::text";
     }
+
+    @Override
+    public String rowVersionCleanup() {
+        return "vacuum";
+    }
 }
