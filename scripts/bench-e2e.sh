@@ -17,6 +17,8 @@
 #        BENCH_JAVA_OPTS  extra JVM options for Rivet (default: none, i.e. the JVM's default heap settings)
 #        BENCH_TENTH      1 (default) to also run FAST on <table>_tenth, 0 to skip
 #        BENCH_SAFE_RUNS  runs of SAFE on content_items (default: 1; SAFE pauses 500 ms per 2,000 rows by design)
+#        BENCH_SPARK      1 to also run Spark 3.5's JDBC source in local[BENCH_PARALLEL] to Parquet zstd per run and
+#                         table (io.rivet.spark.SparkJdbcBaseline, built from rivet-spark's test classes), 0 (default) not
 # Prints one line per command and a summary of medians; the raw lines also go to target/bench-e2e-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,7 @@ parallel=${BENCH_PARALLEL:-2}
 java_opts=${BENCH_JAVA_OPTS:-}
 tenth=${BENCH_TENTH:-1}
 safe_runs=${BENCH_SAFE_RUNS:-1}
+spark=${BENCH_SPARK:-0}
 fixtures=../shared/fixtures
 
 # shellcheck disable=SC2086
@@ -56,6 +59,22 @@ done
 jar=rivet-cli/target/rivet.jar
 bench=rivet-bench/target/benchmarks.jar
 [ -f "$jar" ] && [ -f "$bench" ] || mvn -B -q -ntp package -DskipTests
+
+spark_cp=target/spark-cp.txt
+if [ "$spark" = 1 ]; then
+  mkdir -p target
+  [ -f rivet-spark/target/test-classes/io/rivet/spark/SparkJdbcBaseline.class ] && [ -f "$spark_cp" ] ||
+    mvn -B -q -ntp test-compile dependency:build-classpath -pl rivet-spark -am -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$PWD/$spark_cp"
+fi
+# What Spark needs opened on JDK 17 (as rivet-spark's pom gives its tests).
+spark_opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -111,6 +130,21 @@ copy_baseline() { # <table>
   report "$1" "copy-binary" "$(psql_db -c "select count(*) from $1")" "$(cat "$work/copy.bytes")"
 }
 
+spark_baseline() { # <table>
+  rm -rf "$work/spark-out"
+  # shellcheck disable=SC2086
+  if ! sample java $spark_opens -cp "rivet-spark/target/test-classes:rivet-spark/target/classes:$(cat "$spark_cp")" \
+      io.rivet.spark.SparkJdbcBaseline "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-spark" \
+      "$1" "$parallel" "$work/spark-out" > "$work/spark.out" 2> "$work/spark.err"; then
+    tail -20 "$work/spark.err" >&2
+    exit 1
+  fi
+  local bytes
+  bytes=$(find "$work/spark-out" -name '*.parquet' -printf '%s\n' | awk '{s += $1} END {print s}')
+  report "$1" "spark-jdbc-local" "$(psql_db -c "select count(*) from $1")" "$bytes"
+  rm -rf "$work/spark-out"
+}
+
 rivet() { # <table> <profile>
   config "$1" "$2"
   rm -rf "$work/out" "$work/.rivet"
@@ -135,6 +169,7 @@ for i in $(seq 1 "$runs"); do
   for t in $tables; do
     copy_baseline "$t"
     rivet "$t" fast
+    if [ "$spark" = 1 ]; then spark_baseline "$t"; fi
   done
 done
 if [ "$tenth" = 1 ]; then
@@ -167,6 +202,9 @@ awk '!/^#/ {
     split(k, p, " ")
     if (p[2] == "rivet-fast" && ((p[1] " copy-binary") in med))
       printf "  %-36s %8.2fx the COPY baseline\n", p[1] " rivet-fast", med[k] / med[p[1] " copy-binary"]
+    if (p[2] == "rivet-fast" && ((p[1] " spark-jdbc-local") in med))
+      printf "  %-36s %8.2fx faster than Spark JDBC, %.1fx less RSS\n", p[1] " rivet-fast",
+        med[p[1] " spark-jdbc-local"] / med[k], mrss[p[1] " spark-jdbc-local"] / mrss[k]
   }
 }' "$log" | sort
 echo "raw lines: $log"
