@@ -228,6 +228,7 @@ final class GcsObjectWriter implements ObjectWriter {
         }
         streamClosed = true;
         if (state == State.ABORTED) {
+            releaseBuffer(); // the writing thread's buffer, which an abort from another thread left to it
             return;
         }
         checkFailure();

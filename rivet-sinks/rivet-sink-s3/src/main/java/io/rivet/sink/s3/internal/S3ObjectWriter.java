@@ -275,10 +275,9 @@ final class S3ObjectWriter implements ObjectWriter {
             return;
         }
         streamClosed = true;
-        synchronized (lock) {
-            if (state == State.ABORTED) {
-                return;
-            }
+        if (state == State.ABORTED) {
+            releaseBuffer(); // the writing thread's buffer, which an abort from another thread left to it
+            return;
         }
         checkPartFailure();
         boolean multipart;

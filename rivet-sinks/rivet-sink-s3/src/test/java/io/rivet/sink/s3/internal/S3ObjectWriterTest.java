@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 class S3ObjectWriterTest {
     private static final int PART = (int) PartSizes.MIN_PART;
+    private static final int SMALL = S3ObjectWriter.SMALL_OBJECT;
 
     private final FakeS3 fake = new FakeS3();
     private final S3Storage store = new S3Storage(fake.client(), false, null, "bucket", "runs/",
@@ -139,6 +140,20 @@ class S3ObjectWriterTest {
         assertThrows(IOException.class, () -> writer.stream().write(1));
         awaitIdle(store.buffers());
         assertEquals(0, store.buffers().inUse(), store.buffers().toString());
+    }
+
+    @Test
+    void abort_fromAnotherThreadThenStreamClosed_bufferComesBack() throws Exception {
+        ObjectWriter writer = store.open("d.csv");
+        writeInPieces(writer.stream(), pattern(PART / 2 + SMALL, 7)); // past 1 MiB: a pooled buffer, nothing sent
+        assertEquals(1, store.buffers().inUse());
+        Thread other = new Thread(writer::abort);
+        other.start();
+        other.join();
+        assertEquals(1, store.buffers().inUse(), "another thread must not take the buffer from under the writer");
+        writer.stream().close();
+        assertEquals(0, store.buffers().inUse(), store.buffers().toString());
+        assertTrue(fake.puts.isEmpty() && fake.parts.isEmpty(), "nothing was sent");
     }
 
     // ------------------------------------------------------------------ helpers
