@@ -2,7 +2,8 @@
 # Cloud-sink benchmark: the same chunked export of a large table written to the local sink and to an S3-compatible
 # server (S3Proxy, started here as a separate process on 127.0.0.1), one after the other, recording each run's wall
 # time and the peak RSS of the Rivet JVM (/usr/bin/time -f %M). The S3 server's own memory is not counted: it stands
-# for a remote store.
+# for a remote store. Rivet runs the way a user runs it: through bin/rivet, with the launcher's default heap unless
+# BENCH_XMX says otherwise.
 #
 # Usage: scripts/bench-s3.sh [runs]            (default 1 run of each)
 # Env:   BENCH_PG       libpq connection options for psql (default: -h 127.0.0.1 -U postgres)
@@ -10,7 +11,8 @@
 #        BENCH_TABLE    table to export (default: content_items, 2,000,000 rows)
 #        BENCH_FORMAT   csv or parquet (default: csv, about 1.2 GB for content_items)
 #        BENCH_COMPRESSION  Parquet compression (default: none)
-#        BENCH_XMX      heap for the Rivet JVM (default: 256m; "default" leaves the JVM's own)
+#        BENCH_XMX      heap for the Rivet JVM (default: "launcher", bin/rivet's default; "jvm" the JVM's own
+#                       default, a quarter of RAM; else a size such as 192m)
 #        BENCH_PROFILE  Rivet profile (default: balanced); BENCH_PARALLEL workers (default: 2)
 #        BENCH_SINKS    which sinks to run, in order (default: "local s3")
 #        BENCH_JAVA_OPTS extra JVM options for Rivet, split on spaces (e.g. -XX:NativeMemoryTracking=summary)
@@ -25,7 +27,7 @@ db=${BENCH_DB:-rivet_bench}
 table=${BENCH_TABLE:-content_items}
 format=${BENCH_FORMAT:-csv}
 compression=${BENCH_COMPRESSION:-none}
-xmx=${BENCH_XMX:-256m}
+xmx=${BENCH_XMX:-launcher}
 profile=${BENCH_PROFILE:-balanced}
 parallel=${BENCH_PARALLEL:-2}
 sinks=${BENCH_SINKS:-local s3}
@@ -101,10 +103,12 @@ $( [ "$format" = parquet ] && echo "    compression: $compression" )
 YAML
 }
 
-jvm_heap=()
-[ "$xmx" = default ] || jvm_heap=("-Xmx$xmx")
-# shellcheck disable=SC2206
-[ -z "${BENCH_JAVA_OPTS:-}" ] || jvm_heap+=(${BENCH_JAVA_OPTS})
+case $xmx in
+  launcher) java_opts= ;;
+  jvm | default) java_opts=-XX:MaxRAMPercentage=25 ;; # the JVM's default, spelled out so bin/rivet keeps it
+  *) java_opts=-Xmx$xmx ;;
+esac
+java_opts="$java_opts ${BENCH_JAVA_OPTS:-}"
 
 report() { # sink seconds rss_kb bytes
   awk -v t="$1" -v s="$2" -v r="$rows" -v kb="$3" -v b="$4" 'BEGIN {
@@ -124,9 +128,9 @@ for i in $(seq 1 "$runs"); do
         write_config "{type: s3, bucket: bench, prefix: runs, endpoint: \"http://127.0.0.1:$port\", region: us-east-1${BENCH_S3_OPTIONS:+, $BENCH_S3_OPTIONS}}" ;;
       *) echo "unknown sink $sink" >&2; exit 1 ;;
     esac
-    AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key \
+    AWS_ACCESS_KEY_ID=bench-access-key AWS_SECRET_ACCESS_KEY=bench-secret-key RIVET_JAVA_OPTS="$java_opts" \
       /usr/bin/time -o "$work/rivet.time" -f "%e %M" \
-      java "${jvm_heap[@]}" --add-opens=java.base/java.nio=ALL-UNNAMED -jar "$jar" run -c "$work/rivet.yaml" \
+      bin/rivet run -c "$work/rivet.yaml" \
       > "$work/rivet.out" 2> "$work/rivet.err" || { cat "$work/rivet.err" >&2; exit 1; }
     read -r secs kb < "$work/rivet.time"
     if [ "$sink" = local ]; then

@@ -23,6 +23,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -320,6 +321,11 @@ public final class S3Sink implements Sink, AutoCloseable {
                             .circuitBreakerEnabled(false)
                             .build()))
                     .forcePathStyle(pathStyle != null ? pathStyle : endpoint != null)
+                    // Parts carry their CRC32 as a header (S3ObjectWriter), so over HTTPS the body goes out as it is.
+                    // Over plain HTTP (S3-compatible stores) SigV4 must sign the payload: with aws-chunked encoding
+                    // the SDK copies every part into fresh 128 KiB chunk arrays to sign them; without it, it hashes
+                    // the part in one extra pass over the same buffer and copies nothing.
+                    .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                     .credentialsProvider(credentials != null ? credentials : chain);
             if (endpoint != null) {
                 b.endpointOverride(endpoint);

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * One object streaming into GCS through a resumable upload ({@link WriteChannel}). Bytes fill a chunk buffer; each
  * full chunk is written into the channel by an upload thread while the next one fills (one chunk in flight: a
  * resumable upload is sequential). Memory per object is two chunks plus the channel's own chunk buffer; nothing is
- * staged on disk.
+ * staged on disk. Chunk buffers come from the sink's {@link io.rivet.sink.support.PartBufferPool} (off-heap) and go
+ * back when their chunk has been written or has failed; the first bytes of an object fill a small heap buffer that
+ * grows up to {@link #SMALL_OBJECT}, so small files never take a chunk buffer.
  *
  * <p>Visibility: GCS publishes a resumable upload only when it is finalised, which is {@link WriteChannel#close()},
  * called by {@link #commit()}. {@link #abort()} never closes the channel: the session is abandoned unfinalised
@@ -58,12 +59,13 @@ final class GcsObjectWriter implements ObjectWriter {
     private volatile State state = State.OPEN; // written under lock
     private Thread uploading; // guarded by lock
 
-    // Owned by the writing thread, then by the committing thread.
+    // Owned by the writing thread, then by the committing thread. The buffer is in write mode (position = bytes
+    // filled): heap while small, else a pooled (direct) chunk buffer.
     private WriteChannel channel;
-    private byte[] buffer;
-    private int count;
+    private ByteBuffer buffer;
     private long size;
     private boolean streamClosed;
+    private volatile Thread writerThread; // the thread that writes the stream, once it has written
 
     GcsObjectWriter(GcsStorage store, String key) {
         this.store = store;
@@ -104,7 +106,7 @@ final class GcsObjectWriter implements ObjectWriter {
             if (channel == null) {
                 created = createSmall();
             } else {
-                if (count > 0) {
+                if (count() > 0) {
                     sendChunk();
                 }
                 awaitChunk();
@@ -118,9 +120,7 @@ final class GcsObjectWriter implements ObjectWriter {
                     done = true;
                 }
             }
-            if (done) {
-                store.writerFinished();
-            } else {
+            if (!done) {
                 throw cancelled(null);
             }
         } catch (IOException e) {
@@ -129,14 +129,16 @@ final class GcsObjectWriter implements ObjectWriter {
             if (!done) {
                 abort();
             }
-            if (buffer != null) {
-                store.giveBuffer(buffer);
-                buffer = null;
-            }
+            // The committing thread owns the buffer now, and the request that read it has returned.
+            releaseBuffer();
         }
     }
 
-    /** Abandons the upload without finalising it; nothing becomes visible. Never throws; may be repeated. */
+    /**
+     * Abandons the upload without finalising it; nothing becomes visible. Never throws; may be repeated. A chunk being
+     * written returns its buffer when the write ends; the buffer being filled goes back at once when the writing
+     * thread aborts, else on that thread's next write.
+     */
     @Override
     public void abort() {
         synchronized (lock) {
@@ -150,7 +152,9 @@ final class GcsObjectWriter implements ObjectWriter {
             lock.notifyAll();
         }
         // The channel is deliberately not closed: closing would finalise, i.e. publish, the partial object.
-        store.writerFinished();
+        if (writerThread == null || writerThread == Thread.currentThread()) {
+            releaseBuffer();
+        }
         LOG.debug("GCS sink {}: abandoned the upload of {}", store.location(), key);
     }
 
@@ -167,26 +171,54 @@ final class GcsObjectWriter implements ObjectWriter {
     // ------------------------------------------------------------------ writing
 
     private void ensureWritable() throws IOException {
+        if (writerThread == null) {
+            writerThread = Thread.currentThread();
+        }
         if (streamClosed) {
             throw new IOException("the stream of \"" + key + "\" in " + store.location() + " is closed");
         }
         State now = state;
         if (now != State.OPEN) {
+            if (now == State.ABORTED) {
+                releaseBuffer(); // aborted from another thread: this (the writing) thread hands the buffer back
+            }
             throw new IOException("\"" + key + "\" in " + store.location() + " was already "
                     + now.name().toLowerCase(java.util.Locale.ROOT));
         }
         checkFailure();
     }
 
+    /** Bytes filled in the current buffer. */
+    private int count() {
+        return buffer == null ? 0 : buffer.position();
+    }
+
+    /**
+     * Makes room: grows the small first buffer on the heap (up to {@link #SMALL_OBJECT}), moves it into a pooled chunk
+     * buffer, or sends the full chunk and takes the next pooled buffer.
+     */
     private void makeRoom() throws IOException {
         int chunk = store.chunkSize();
         if (buffer == null) {
-            buffer = channel == null ? new byte[Math.min(FIRST_BUFFER, chunk)] : store.takeBuffer(chunk);
-        } else if (buffer.length < chunk) {
-            buffer = Arrays.copyOf(buffer, Math.min(chunk, 2 * buffer.length));
+            buffer = channel == null ? ByteBuffer.allocate(Math.min(FIRST_BUFFER, chunk)) : store.takeBuffer(chunk);
+        } else if (buffer.capacity() < chunk) {
+            int grown = Math.min(chunk, 2 * buffer.capacity());
+            ByteBuffer larger = grown < chunk && grown <= SMALL_OBJECT ? ByteBuffer.allocate(grown)
+                    : store.takeBuffer(chunk);
+            larger.put(buffer.flip());
+            buffer = larger; // the old one was a heap buffer
         } else {
             sendChunk();
             buffer = store.takeBuffer(chunk);
+        }
+    }
+
+    /** Hands the current buffer back to the pool (heap buffers are simply dropped). Writing or committing thread. */
+    private void releaseBuffer() {
+        ByteBuffer b = buffer;
+        buffer = null;
+        if (b != null && b.isDirect()) {
+            store.giveBuffer(b);
         }
     }
 
@@ -196,18 +228,19 @@ final class GcsObjectWriter implements ObjectWriter {
         }
         streamClosed = true;
         if (state == State.ABORTED) {
+            releaseBuffer(); // the writing thread's buffer, which an abort from another thread left to it
             return;
         }
         checkFailure();
-        if (channel == null && count < SMALL_OBJECT) {
-            if (buffer != null && buffer.length - count > 16 * 1024) {
-                byte[] exact = Arrays.copyOf(buffer, count);
-                store.giveBuffer(buffer);
+        if (channel == null && count() < SMALL_OBJECT) {
+            if (buffer != null && buffer.capacity() - count() > 16 * 1024) {
+                ByteBuffer exact = ByteBuffer.allocate(count()).put(buffer.flip());
+                releaseBuffer();
                 buffer = exact;
             }
             return;
         }
-        if (count > 0) {
+        if (count() > 0) {
             sendChunk();
         }
     }
@@ -234,20 +267,19 @@ final class GcsObjectWriter implements ObjectWriter {
             throw new IOException("\"" + key + "\" in " + store.location() + " was aborted");
         }
         WriteChannel target = channel;
-        byte[] chunk = buffer;
-        int length = count;
+        ByteBuffer chunk = buffer.flip(); // from here on the upload thread's: position 0, limit the chunk's length
         try {
-            store.uploads().execute(() -> upload(target, chunk, length));
+            store.uploads().execute(() -> upload(target, chunk));
         } catch (RejectedExecutionException e) {
+            chunk.position(chunk.limit()).limit(chunk.capacity()); // still the writer's, back in write mode
             permit.release();
             throw new IOException("the GCS sink " + store.location() + " is closed; cannot upload \"" + key + "\"", e);
         }
         buffer = null;
-        count = 0;
         checkFailure();
     }
 
-    private void upload(WriteChannel target, byte[] chunk, int length) {
+    private void upload(WriteChannel target, ByteBuffer chunk) {
         Thread me = Thread.currentThread();
         boolean skip;
         synchronized (lock) {
@@ -258,7 +290,7 @@ final class GcsObjectWriter implements ObjectWriter {
         }
         try {
             if (!skip && failure.get() == null) {
-                ByteBuffer bytes = ByteBuffer.wrap(chunk, 0, length);
+                ByteBuffer bytes = chunk.duplicate();
                 while (bytes.hasRemaining()) {
                     target.write(bytes);
                 }
@@ -272,7 +304,7 @@ final class GcsObjectWriter implements ObjectWriter {
                 uploading = null;
             }
             Thread.interrupted();
-            store.giveBuffer(chunk);
+            store.giveBuffer(chunk); // written or failed: the channel has copied what it needs
             permit.release();
         }
     }
@@ -284,9 +316,21 @@ final class GcsObjectWriter implements ObjectWriter {
     }
 
     private Blob createSmall() {
-        byte[] body = buffer == null ? new byte[0] : buffer;
+        int length = count();
+        byte[] body;
+        int offset = 0;
+        if (buffer == null) {
+            body = new byte[0];
+        } else if (buffer.hasArray()) {
+            body = buffer.array(); // the usual case: a small object still in its heap buffer
+            offset = buffer.arrayOffset();
+        } else {
+            // Uncommon: up to a chunk committed without closing the stream; the client wants an array.
+            body = new byte[length];
+            buffer.duplicate().flip().get(body);
+        }
         try {
-            return store.storage().create(blobInfo(), body, 0, count);
+            return store.storage().create(blobInfo(), body, offset, length);
         } catch (RuntimeException e) {
             throw interruptedOr(e, "uploading");
         }
@@ -394,10 +438,10 @@ final class GcsObjectWriter implements ObjectWriter {
         @Override
         public void write(int b) throws IOException {
             ensureWritable();
-            if (buffer == null || count == buffer.length) {
+            if (buffer == null || !buffer.hasRemaining()) {
                 makeRoom();
             }
-            buffer[count++] = (byte) b;
+            buffer.put((byte) b);
             crc.update(b);
             size++;
         }
@@ -412,12 +456,11 @@ final class GcsObjectWriter implements ObjectWriter {
             crc.update(b, off, len);
             size += len;
             while (len > 0) {
-                if (buffer == null || count == buffer.length) {
+                if (buffer == null || !buffer.hasRemaining()) {
                     makeRoom();
                 }
-                int n = Math.min(len, buffer.length - count);
-                System.arraycopy(b, off, buffer, count, n);
-                count += n;
+                int n = Math.min(len, buffer.remaining());
+                buffer.put(b, off, n);
                 off += n;
                 len -= n;
             }

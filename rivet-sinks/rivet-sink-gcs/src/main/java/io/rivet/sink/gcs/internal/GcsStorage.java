@@ -6,8 +6,10 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import io.rivet.exception.SinkException;
+import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.BufferedInputStream;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +43,8 @@ public final class GcsStorage implements AutoCloseable {
     private final int chunkSize;
     private final String endpointDescription;
     private final ThreadPoolExecutor uploads;
-    private final BufferPool buffers;
+    private final PartBufferPool buffers;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger activeWriters = new AtomicInteger();
 
     /**
      * Creates the machinery; does no I/O.
@@ -76,7 +77,8 @@ public final class GcsStorage implements AutoCloseable {
                     return t;
                 });
         this.uploads.allowCoreThreadTimeOut(true);
-        this.buffers = new BufferPool(chunkSize, 64);
+        // Each object holds at most two chunk buffers (one uploading, one filling); keep a few free between objects.
+        this.buffers = new PartBufferPool(uploadThreads + 2);
     }
 
     /** {@code gs://bucket/prefix/}. */
@@ -116,21 +118,19 @@ public final class GcsStorage implements AutoCloseable {
         return uploads;
     }
 
-    /** A chunk buffer of {@code length} bytes. */
-    byte[] takeBuffer(int length) {
+    /** A pooled (off-heap) chunk buffer of {@code length} bytes. */
+    ByteBuffer takeBuffer(int length) {
         return buffers.take(length);
     }
 
-    /** Returns a chunk buffer; kept for reuse only while some object is being written. */
-    void giveBuffer(byte[] buffer) {
-        buffers.give(buffer, activeWriters.get() > 0);
+    /** Returns a chunk buffer from {@link #takeBuffer(int)} once nobody reads it any more. */
+    void giveBuffer(ByteBuffer buffer) {
+        buffers.give(buffer);
     }
 
-    /** A writer reached commit or abort: when none is left, the pooled buffers go. */
-    void writerFinished() {
-        if (activeWriters.decrementAndGet() == 0) {
-            buffers.clear();
-        }
+    /** The chunk buffers (for tests). */
+    PartBufferPool buffers() {
+        return buffers;
     }
 
     BlobId blobId(String key) {
@@ -144,7 +144,6 @@ public final class GcsStorage implements AutoCloseable {
             throw new SinkException(null, location, key, "GCS sink " + location + " is closed; cannot open \"" + key
                     + "\".", null, false);
         }
-        activeWriters.incrementAndGet();
         return new GcsObjectWriter(this, key);
     }
 
@@ -200,7 +199,7 @@ public final class GcsStorage implements AutoCloseable {
             return;
         }
         uploads.shutdown();
-        buffers.clear();
+        buffers.close();
         if (ownsStorage) {
             try {
                 storage.close();

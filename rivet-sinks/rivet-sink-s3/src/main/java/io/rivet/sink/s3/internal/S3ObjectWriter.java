@@ -3,12 +3,13 @@ package io.rivet.sink.s3.internal;
 import io.rivet.exception.ExportCancelledException;
 import io.rivet.exception.SinkException;
 import io.rivet.spi.ObjectWriter;
-import java.io.ByteArrayInputStream;
+import io.rivet.sink.support.ByteBufferInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -36,6 +38,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * writer blocks on the next part until one finishes). So memory per object is at most {@code partsInFlight + 1}
  * parts, and nothing is staged on local disk.
  *
+ * <p>Part buffers come from the sink's {@link io.rivet.sink.support.PartBufferPool} (off-heap) and are never copied on
+ * the way out: the request body reads the buffer itself, a retry reads it again from the start, and the buffer goes
+ * back to the pool only when its upload has completed or definitively failed. The first bytes of an object fill a
+ * small heap buffer that grows up to {@link #SMALL_OBJECT}, so the manifest, {@code _SUCCESS} and other small files
+ * never take a part buffer. With checksums on, the part's CRC32 is computed here, from the buffer, and sent as a
+ * header the store verifies; the SDK then streams the body as it is instead of re-chunking it to append a trailer.
+ *
  * <p>The multipart upload starts with the first full part. {@link #commit()} uploads the rest and completes it; the
  * object becomes visible only then, all at once. An object that never filled a part (under {@link #SMALL_OBJECT} when
  * its stream is closed, or any size at commit) is sent with a single PutObject at commit. {@link #abort()} aborts the
@@ -49,8 +58,9 @@ final class S3ObjectWriter implements ObjectWriter {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectWriter.class);
     /** A closed stream with fewer bytes than this waits in memory for one PutObject at commit. */
     static final int SMALL_OBJECT = 1024 * 1024;
-    /** The first buffer; it grows to the part size, so small objects never allocate a whole part. */
+    /** The first buffer; it grows on the heap to {@link #SMALL_OBJECT}, then moves into a pooled part buffer. */
     private static final int FIRST_BUFFER = 64 * 1024;
+    private static final String PART_MIME_TYPE = "application/octet-stream";
 
     private enum State { OPEN, COMMITTING, COMMITTED, ABORTED }
 
@@ -70,12 +80,13 @@ final class S3ObjectWriter implements ObjectWriter {
     private int active; // parts submitted and not finished, guarded by lock
     private final Set<Thread> running = new HashSet<>(); // threads uploading a part, guarded by lock
 
-    // Owned by the writing thread, then by the committing thread (the writer has finished by then).
-    private byte[] buffer;
-    private int count;
+    // Owned by the writing thread, then by the committing thread (the writer has finished by then). The buffer is in
+    // write mode: its position is the number of bytes filled. Heap while small, else a pooled (direct) part buffer.
+    private ByteBuffer buffer;
     private int nextPart = 1;
     private int partsSent;
     private boolean streamClosed;
+    private volatile Thread writerThread; // the thread that writes the stream, once it has written
 
     S3ObjectWriter(S3Storage store, String key) {
         this.store = store;
@@ -128,7 +139,7 @@ final class S3ObjectWriter implements ObjectWriter {
                 // Never filled a part: one request, visible at once when it succeeds.
                 putObject();
             } else {
-                if (count > 0) {
+                if (count() > 0) {
                     sendPart();
                 }
                 awaitParts();
@@ -141,9 +152,6 @@ final class S3ObjectWriter implements ObjectWriter {
                     done = true;
                 }
             }
-            if (done) {
-                store.writerFinished();
-            }
             if (!done) {
                 throw cancelled(null);
             }
@@ -153,14 +161,16 @@ final class S3ObjectWriter implements ObjectWriter {
             if (!done) {
                 abort();
             }
-            if (buffer != null) {
-                store.giveBuffer(buffer);
-                buffer = null;
-            }
+            // The committing thread owns the buffer now, and the PutObject that read it has returned.
+            releaseBuffer();
         }
     }
 
-    /** Aborts the multipart upload if one was started; nothing becomes visible. Never throws; may be repeated. */
+    /**
+     * Aborts the multipart upload if one was started; nothing becomes visible. Never throws; may be repeated. Parts
+     * uploading return their buffers when their request ends; the buffer being filled goes back at once when the
+     * writing thread aborts, else on that thread's next write.
+     */
     @Override
     public void abort() {
         String id;
@@ -169,11 +179,13 @@ final class S3ObjectWriter implements ObjectWriter {
                 return;
             }
             state = State.ABORTED;
-            store.writerFinished();
             id = uploadId;
             // Cut short retries and waits of parts still uploading; each aborts once more when it ends.
             running.forEach(Thread::interrupt);
             lock.notifyAll();
+        }
+        if (writerThread == null || writerThread == Thread.currentThread()) {
+            releaseBuffer();
         }
         if (id != null) {
             abortUpload(id);
@@ -195,30 +207,54 @@ final class S3ObjectWriter implements ObjectWriter {
     // ------------------------------------------------------------------ writing (writer thread)
 
     private void ensureWritable() throws IOException {
+        if (writerThread == null) {
+            writerThread = Thread.currentThread();
+        }
         if (streamClosed) {
             throw new IOException("the stream of \"" + key + "\" in " + store.location() + " is closed");
         }
         State now = state;
         if (now != State.OPEN) {
+            if (now == State.ABORTED) {
+                releaseBuffer(); // aborted from another thread: this (the writing) thread hands the buffer back
+            }
             throw new IOException("\"" + key + "\" in " + store.location() + " was already "
                     + now.name().toLowerCase(java.util.Locale.ROOT));
         }
         checkPartFailure();
     }
 
-    /** Makes room in the buffer: grows the first buffer, or sends the full part and takes a fresh buffer. */
+    /** Bytes filled in the current buffer. */
+    private int count() {
+        return buffer == null ? 0 : buffer.position();
+    }
+
+    /**
+     * Makes room in the buffer: grows the small first buffer (on the heap, up to {@link #SMALL_OBJECT}), moves it into
+     * a pooled part buffer, or sends the full part and takes the next pooled buffer.
+     */
     private void makeRoom() throws IOException {
         int partSize = partSize(nextPart);
         if (buffer == null) {
-            buffer = nextPart == 1 ? new byte[Math.min(FIRST_BUFFER, partSize)] : store.takeBuffer(partSize);
-        } else if (buffer.length < partSize) {
-            int grown = (int) Math.min(partSize, 2L * buffer.length);
-            byte[] larger = grown == partSize ? store.takeBuffer(partSize) : new byte[grown];
-            System.arraycopy(buffer, 0, larger, 0, count);
-            buffer = larger;
+            buffer = nextPart == 1 ? ByteBuffer.allocate(Math.min(FIRST_BUFFER, partSize)) : store.takeBuffer(partSize);
+        } else if (buffer.capacity() < partSize) {
+            ByteBuffer larger = buffer.capacity() < SMALL_OBJECT
+                    ? ByteBuffer.allocate(Math.min(SMALL_OBJECT, 2 * buffer.capacity()))
+                    : store.takeBuffer(partSize);
+            larger.put(buffer.flip());
+            buffer = larger; // the old one was a heap buffer
         } else {
             sendPart();
             buffer = store.takeBuffer(partSize(nextPart));
+        }
+    }
+
+    /** Hands the current buffer back to the pool (heap buffers are simply dropped). Writing or committing thread. */
+    private void releaseBuffer() {
+        ByteBuffer b = buffer;
+        buffer = null;
+        if (b != null && b.isDirect()) {
+            store.giveBuffer(b);
         }
     }
 
@@ -239,36 +275,37 @@ final class S3ObjectWriter implements ObjectWriter {
             return;
         }
         streamClosed = true;
-        synchronized (lock) {
-            if (state == State.ABORTED) {
-                return;
-            }
+        if (state == State.ABORTED) {
+            releaseBuffer(); // the writing thread's buffer, which an abort from another thread left to it
+            return;
         }
         checkPartFailure();
         boolean multipart;
         synchronized (lock) {
             multipart = uploadId != null;
         }
-        if (!multipart && count < SMALL_OBJECT) {
+        if (!multipart && count() < SMALL_OBJECT) {
             // Waits for commit in memory; keep only what it needs.
-            if (buffer != null && buffer.length - count > 16 * 1024) {
-                byte[] exact = Arrays.copyOf(buffer, count);
-                store.giveBuffer(buffer);
+            if (buffer != null && buffer.capacity() - count() > 16 * 1024) {
+                ByteBuffer exact = ByteBuffer.allocate(count()).put(buffer.flip());
+                releaseBuffer();
                 buffer = exact;
             }
             return;
         }
-        if (count > 0) {
+        if (count() > 0) {
             sendPart();
         }
     }
 
-    /** Hands the buffer (count bytes) to an upload thread as the next part; blocks while too many are in flight. */
+    /**
+     * Hands the buffer to an upload thread as the next part (the upload gives it back to the pool); blocks while too
+     * many are in flight.
+     */
     private void sendPart() throws IOException {
         startUpload();
         int number = nextPart;
-        byte[] part = buffer;
-        int length = count;
+        ByteBuffer part = buffer;
         try {
             permits.acquire();
         } catch (InterruptedException e) {
@@ -283,9 +320,11 @@ final class S3ObjectWriter implements ObjectWriter {
             }
             active++;
         }
+        part.flip(); // from here on read-only: position 0, limit the part's length
         try {
-            store.uploads().execute(() -> uploadPart(part, length, number));
+            store.uploads().execute(() -> uploadPart(part, number));
         } catch (RejectedExecutionException e) {
+            part.position(part.limit()).limit(part.capacity()); // still the writer's, back in write mode
             synchronized (lock) {
                 active--;
             }
@@ -295,7 +334,6 @@ final class S3ObjectWriter implements ObjectWriter {
         nextPart++;
         partsSent++;
         buffer = null;
-        count = 0;
         checkPartFailure();
     }
 
@@ -338,7 +376,7 @@ final class S3ObjectWriter implements ObjectWriter {
 
     // ------------------------------------------------------------------ uploading (upload threads)
 
-    private void uploadPart(byte[] part, int length, int number) {
+    private void uploadPart(ByteBuffer part, int number) {
         Thread me = Thread.currentThread();
         String id;
         boolean skip;
@@ -351,14 +389,13 @@ final class S3ObjectWriter implements ObjectWriter {
         }
         try {
             if (!skip && partFailure.get() == null) {
+                long length = part.remaining();
                 UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(store.bucket()).key(objectKey)
-                        .uploadId(id).partNumber(number).contentLength((long) length);
+                        .uploadId(id).partNumber(number).contentLength(length);
                 if (store.settings().checksums()) {
-                    request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                    request.checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32(part));
                 }
-                UploadPartResponse response = store.client().uploadPart(request.build(),
-                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
-                                "application/octet-stream"));
+                UploadPartResponse response = store.client().uploadPart(request.build(), body(part, PART_MIME_TYPE));
                 uploaded.put(number, CompletedPart.builder().partNumber(number).eTag(response.eTag())
                         .checksumCRC32(response.checksumCRC32()).build());
             }
@@ -376,6 +413,7 @@ final class S3ObjectWriter implements ObjectWriter {
             }
             // An interrupt was meant for this part only; the pool thread goes on to other work.
             Thread.interrupted();
+            // The request and all its retries are over: nobody reads the buffer any more.
             store.giveBuffer(part);
             permits.release();
             if (abortAgain) {
@@ -388,13 +426,12 @@ final class S3ObjectWriter implements ObjectWriter {
     // ------------------------------------------------------------------ publishing
 
     private void putObject() throws IOException {
-        byte[] body = buffer == null ? new byte[0] : buffer;
-        int length = count;
+        ByteBuffer body = buffer == null ? ByteBuffer.allocate(0) : buffer.flip();
         S3Settings s = store.settings();
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(store.bucket()).key(objectKey)
-                .contentType(contentType).contentLength((long) length);
+                .contentType(contentType).contentLength((long) body.remaining());
         if (s.checksums()) {
-            request.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+            request.checksumAlgorithm(ChecksumAlgorithm.CRC32).checksumCRC32(crc32(body));
         }
         if (s.sse() != null) {
             request.serverSideEncryption(s.sse());
@@ -403,8 +440,7 @@ final class S3ObjectWriter implements ObjectWriter {
             }
         }
         try {
-            store.client().putObject(request.build(), RequestBody.fromContentProvider(
-                    () -> new ByteArrayInputStream(body, 0, length), length, contentType));
+            store.client().putObject(request.build(), body(body, contentType));
         } catch (SdkException e) {
             throw interruptedOr(e, () -> S3Errors.failure(store, "uploading", key, e));
         }
@@ -501,6 +537,23 @@ final class S3ObjectWriter implements ObjectWriter {
         }
     }
 
+    /**
+     * A request body that reads {@code bytes} (position to limit) in place: every attempt, first or retry, gets a new
+     * stream over the same bytes, so nothing is copied and a retry sends exactly what the first attempt did.
+     */
+    static RequestBody body(ByteBuffer bytes, String mimeType) {
+        return RequestBody.fromContentProvider(() -> new ByteBufferInputStream(bytes), bytes.remaining(), mimeType);
+    }
+
+    /** The CRC32 of {@code bytes} (position to limit) as S3 expects it: base64 of the big-endian value. */
+    static String crc32(ByteBuffer bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes.duplicate());
+        long v = crc.getValue();
+        byte[] b = {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+        return Base64.getEncoder().encodeToString(b);
+    }
+
     // ------------------------------------------------------------------ failures
 
     private void checkPartFailure() throws IOException {
@@ -543,10 +596,10 @@ final class S3ObjectWriter implements ObjectWriter {
         @Override
         public void write(int b) throws IOException {
             ensureWritable();
-            if (buffer == null || count == buffer.length) {
+            if (buffer == null || !buffer.hasRemaining()) {
                 makeRoom();
             }
-            buffer[count++] = (byte) b;
+            buffer.put((byte) b);
         }
 
         @Override
@@ -557,12 +610,11 @@ final class S3ObjectWriter implements ObjectWriter {
             }
             ensureWritable();
             while (len > 0) {
-                if (buffer == null || count == buffer.length) {
+                if (buffer == null || !buffer.hasRemaining()) {
                     makeRoom();
                 }
-                int n = Math.min(len, buffer.length - count);
-                System.arraycopy(b, off, buffer, count, n);
-                count += n;
+                int n = Math.min(len, buffer.remaining());
+                buffer.put(b, off, n);
                 off += n;
                 len -= n;
             }

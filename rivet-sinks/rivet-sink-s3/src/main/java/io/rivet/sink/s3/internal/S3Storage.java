@@ -1,8 +1,10 @@
 package io.rivet.sink.s3.internal;
 
 import io.rivet.exception.SinkException;
+import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The S3 sink's machinery behind {@link io.rivet.sink.s3.S3Sink}: a client, a bucket and a root prefix, a small pool
- * of upload threads shared by all objects being written, and a pool of part buffers.
+ * of upload threads shared by all objects being written, and a pool of off-heap part buffers. Each object being
+ * written holds at most {@code partsInFlight + 1} part buffers; the pool keeps up to {@code uploadThreads +
+ * partsInFlight + 1} of them free between objects (with the defaults and 8 MiB parts, at most 88 MiB, and only as
+ * many as were ever in use at once) and drops them when the sink closes.
  *
  * <p>Thread-safe. It closes the client (and the credentials provider) only when it created them; the upload threads
  * and buffers are always its own.
@@ -50,9 +55,8 @@ public final class S3Storage implements AutoCloseable {
     private final S3Settings settings;
     private final String endpointDescription;
     private final ThreadPoolExecutor uploads;
-    private final BufferPool buffers;
+    private final PartBufferPool buffers;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicInteger activeWriters = new AtomicInteger();
 
     /**
      * Creates the machinery; does no I/O.
@@ -84,7 +88,7 @@ public final class S3Storage implements AutoCloseable {
                 });
         // Idle sinks keep no threads.
         this.uploads.allowCoreThreadTimeOut(true);
-        this.buffers = new BufferPool(PartSizes.size(settings.partSize(), 1), 64);
+        this.buffers = new PartBufferPool(settings.uploadThreads() + settings.partsInFlight() + 1);
     }
 
     /** {@code s3://bucket/prefix/}. */
@@ -133,21 +137,19 @@ public final class S3Storage implements AutoCloseable {
         return uploads;
     }
 
-    /** A part buffer of {@code length} bytes. */
-    byte[] takeBuffer(int length) {
+    /** A pooled (off-heap) part buffer of {@code length} bytes. */
+    ByteBuffer takeBuffer(int length) {
         return buffers.take(length);
     }
 
-    /** Returns a part buffer; it is kept for reuse only while some object is being written. */
-    void giveBuffer(byte[] buffer) {
-        buffers.give(buffer, activeWriters.get() > 0);
+    /** Returns a part buffer from {@link #takeBuffer(int)} once nobody reads it any more. */
+    void giveBuffer(ByteBuffer buffer) {
+        buffers.give(buffer);
     }
 
-    /** A writer reached commit or abort: when none is left, the pooled buffers go. */
-    void writerFinished() {
-        if (activeWriters.decrementAndGet() == 0) {
-            buffers.clear();
-        }
+    /** The part buffers (for tests). */
+    PartBufferPool buffers() {
+        return buffers;
     }
 
     /** The object key in the bucket. */
@@ -166,7 +168,6 @@ public final class S3Storage implements AutoCloseable {
             throw new SinkException(null, location, key, "S3 sink " + location + " is closed; cannot open \"" + key
                     + "\".", null, false);
         }
-        activeWriters.incrementAndGet();
         return new S3ObjectWriter(this, key);
     }
 
@@ -274,7 +275,7 @@ public final class S3Storage implements AutoCloseable {
             return;
         }
         uploads.shutdown();
-        buffers.clear();
+        buffers.close();
         if (ownsClient) {
             client.close();
             if (ownedCredentials != null) {
