@@ -759,8 +759,7 @@ public final class ExportRun {
             FormatWriterPool writerPool, RunProgress progress) {
         long runLimit = s.allocator.getLimit();
         long chunkLimit = runLimit / Math.max(1, parallelism);
-        DataSize target = profile.batchMemory();
-        long batchTarget = target == null ? 0 : Math.min(target.toBytes(), chunkLimit / BATCH_SHARE_DIVISOR);
+        long batchTarget = batchTarget(profile, chunkLimit);
         long maxFile = export.maxFileSize() == null ? 0 : export.maxFileSize().toBytes();
         List<String> uniqueColumns = export.quality().uniqueColumns();
         UniqueTracker unique = uniqueColumns.isEmpty() ? null
@@ -769,6 +768,16 @@ public final class ExportRun {
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
                 batchTarget, writers, writerPool, progress, unique, export.reconcile(), losses);
+    }
+
+    /**
+     * The memory target of one batch for a chunk allowed {@code chunkLimit} bytes of Arrow memory: the profile's
+     * target, at most {@code 1/BATCH_SHARE_DIVISOR} of the chunk's share; 0 when the profile sizes batches by rows.
+     * The same rule on one machine and on Spark executors.
+     */
+    static long batchTarget(Profile profile, long chunkLimit) {
+        DataSize target = profile.batchMemory();
+        return target == null ? 0 : Math.min(target.toBytes(), chunkLimit / BATCH_SHARE_DIVISOR);
     }
 
     /**

@@ -74,8 +74,7 @@ public final class RemoteChunks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long batchTarget = profile.batchMemory() == null ? 0
-                : Math.min(profile.batchMemory().toBytes(), job.chunkMemoryLimit() / 4);
+        long batchTarget = ExportRun.batchTarget(profile, job.chunkMemoryLimit());
         List<Column> columns = job.columns();
         this.context = new RunContext(job.exportName(), job.target(), job.prefix(), profile,
                 new SessionSettings(profile.statementTimeout(), profile.lockTimeout()), source.dialect(), columns,
