@@ -19,6 +19,8 @@
 #        BENCH_SAFE_RUNS  runs of SAFE on content_items (default: 1; SAFE pauses 500 ms per 2,000 rows by design)
 #        BENCH_SPARK      1 to also run Spark 3.5's JDBC source in local[BENCH_PARALLEL] to Parquet zstd per run and
 #                         table (io.rivet.spark.SparkJdbcBaseline, built from rivet-spark's test classes), 0 (default) not
+#        BENCH_NAIVE      1 to also run a naive pgjdbc + parquet-avro exporter per run and table
+#                         (io.rivet.spark.NaiveExporterBaseline, from the same test classes), 0 (default) not
 # Prints one line per command and a summary of medians; the raw lines also go to target/bench-e2e-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,7 @@ java_opts=${BENCH_JAVA_OPTS:-}
 tenth=${BENCH_TENTH:-1}
 safe_runs=${BENCH_SAFE_RUNS:-1}
 spark=${BENCH_SPARK:-0}
+naive=${BENCH_NAIVE:-0}
 fixtures=../shared/fixtures
 
 # shellcheck disable=SC2086
@@ -61,9 +64,9 @@ bench=rivet-bench/target/benchmarks.jar
 [ -f "$jar" ] && [ -f "$bench" ] || mvn -B -q -ntp package -DskipTests
 
 spark_cp=target/spark-cp.txt
-if [ "$spark" = 1 ]; then
+if [ "$spark" = 1 ] || [ "$naive" = 1 ]; then
   mkdir -p target
-  [ -f rivet-spark/target/test-classes/io/rivet/spark/SparkJdbcBaseline.class ] && [ -f "$spark_cp" ] ||
+  [ -f rivet-spark/target/test-classes/io/rivet/spark/NaiveExporterBaseline.class ] && [ -f "$spark_cp" ] ||
     mvn -B -q -ntp test-compile dependency:build-classpath -pl rivet-spark -am -Dmdep.includeScope=test \
       -Dmdep.outputFile="$PWD/$spark_cp"
 fi
@@ -145,6 +148,19 @@ spark_baseline() { # <table>
   rm -rf "$work/spark-out"
 }
 
+naive_baseline() { # <table>
+  rm -f "$work/naive.parquet"
+  # shellcheck disable=SC2086
+  if ! sample java $spark_opens -cp "rivet-spark/target/test-classes:rivet-spark/target/classes:$(cat "$spark_cp")" \
+      io.rivet.spark.NaiveExporterBaseline "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-naive" \
+      "$1" "$work/naive.parquet" > "$work/naive.out" 2> "$work/naive.err"; then
+    tail -20 "$work/naive.err" >&2
+    exit 1
+  fi
+  report "$1" "naive-pgjdbc-avro" "$(psql_db -c "select count(*) from $1")" "$(stat -c %s "$work/naive.parquet")"
+  rm -f "$work/naive.parquet"
+}
+
 rivet() { # <table> <profile>
   config "$1" "$2"
   rm -rf "$work/out" "$work/.rivet"
@@ -170,6 +186,7 @@ for i in $(seq 1 "$runs"); do
     copy_baseline "$t"
     rivet "$t" fast
     if [ "$spark" = 1 ]; then spark_baseline "$t"; fi
+    if [ "$naive" = 1 ]; then naive_baseline "$t"; fi
   done
 done
 if [ "$tenth" = 1 ]; then
@@ -202,6 +219,9 @@ awk '!/^#/ {
     split(k, p, " ")
     if (p[2] == "rivet-fast" && ((p[1] " copy-binary") in med))
       printf "  %-36s %8.2fx the COPY baseline\n", p[1] " rivet-fast", med[k] / med[p[1] " copy-binary"]
+    if (p[2] == "rivet-fast" && ((p[1] " naive-pgjdbc-avro") in med))
+      printf "  %-36s %8.2fx faster than naive pgjdbc + parquet-avro, %.1fx less RSS\n", p[1] " rivet-fast",
+        med[p[1] " naive-pgjdbc-avro"] / med[k], mrss[p[1] " naive-pgjdbc-avro"] / mrss[k]
     if (p[2] == "rivet-fast" && ((p[1] " spark-jdbc-local") in med))
       printf "  %-36s %8.2fx faster than Spark JDBC, %.1fx less RSS\n", p[1] " rivet-fast",
         med[p[1] " spark-jdbc-local"] / med[k], mrss[p[1] " spark-jdbc-local"] / mrss[k]
