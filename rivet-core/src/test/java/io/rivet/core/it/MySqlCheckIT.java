@@ -22,6 +22,7 @@ import io.rivet.core.testing.TestDatabases;
 import io.rivet.state.StateStores;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -382,6 +383,27 @@ class MySqlCheckIT {
 
     // ------------------------------------------------------------------ the inspector's own facts
 
+    /** Waits until the server itself sees {@code sessionId}'s transaction as at least {@code age} old (10 s at most). */
+    private static void awaitTransactionAge(Connection c, long sessionId, Duration age) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (PreparedStatement ps = c.prepareStatement("SELECT TIMESTAMPDIFF(MICROSECOND, trx_started, NOW(6))"
+                + " FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = ?")) {
+            ps.setLong(1, sessionId);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) >= age.toNanos() / 1000) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("session " + sessionId + "'s transaction did not reach " + age);
+                }
+                Thread.sleep(50); // poll interval; the condition is the server's own view of the age
+            }
+        }
+    }
+
+
     @Test
     void inspector_findsATransactionOpenLongerThanAsked_andReadsTheServersTimeouts() throws Exception {
         MySqlDialect dialect = new MySqlDialect();
@@ -397,7 +419,7 @@ class MySqlCheckIT {
                 s.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
                 s.executeQuery("SELECT COUNT(*) FROM orders").close();
             }
-            Thread.sleep(1500);
+            awaitTransactionAge(checker, holderId, Duration.ofMillis(1500));
             dialect.beginSnapshot(checker, new SessionSettings(Duration.ofSeconds(7), Duration.ofSeconds(3)));
             try {
                 SourceInspector.Transactions t = inspector.transactions(checker, Duration.ofSeconds(1));

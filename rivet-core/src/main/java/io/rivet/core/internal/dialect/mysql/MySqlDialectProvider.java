@@ -1,9 +1,9 @@
 package io.rivet.core.internal.dialect.mysql;
 
+import io.rivet.core.internal.util.UriText;
 import io.rivet.core.spi.Dialect;
 import io.rivet.core.spi.DialectProvider;
 import io.rivet.exception.RivetConfigException;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -57,7 +57,7 @@ public final class MySqlDialectProvider implements DialectProvider {
         } else {
             return null;
         }
-        int authorityEnd = indexOfAny(rest, "/?#");
+        int authorityEnd = UriText.indexOfAny(rest, "/?#");
         String authority = authorityEnd < 0 ? rest : rest.substring(0, authorityEnd);
         String tail = authorityEnd < 0 ? "" : rest.substring(authorityEnd);
         if (tail.indexOf('#') >= 0) {
@@ -134,37 +134,7 @@ public final class MySqlDialectProvider implements DialectProvider {
         return new MySqlDialect();
     }
 
-    private static int indexOfAny(String s, String chars) {
-        for (int i = 0; i < s.length(); i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** RFC 3986 percent-decoding: unlike URLDecoder, '+' stays a plus sign (it is literal in a URI's user info). */
     private static String percentDecode(String s, String what) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            byte b = bytes[i];
-            if (b == '%') {
-                int hi = i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(bytes[i + 2], 16);
-                if (lo < 0) {
-                    throw new RivetConfigException("The " + what + " in the MySQL URL has a malformed percent"
-                            + " escape ('%' must be followed by two hex digits). Encode '%' as %25.");
-                }
-                out.write(hi << 4 | lo);
-                i += 2;
-            } else {
-                out.write(b);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return UriText.percentDecode(s, what, "MySQL");
     }
 }
