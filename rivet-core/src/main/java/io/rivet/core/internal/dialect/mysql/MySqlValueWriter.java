@@ -2,6 +2,7 @@ package io.rivet.core.internal.dialect.mysql;
 
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
+import io.rivet.core.internal.source.DecimalText;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
@@ -279,15 +280,6 @@ abstract class MySqlValueWriter {
 
     /** DECIMAL(p,s) up to 38 digits (and {@code bigint unsigned} as DECIMAL(20,0)), exact from the text. */
     static final class DecimalWriter extends Fixed<DecimalVector> {
-        private static final long[] POW10 = new long[19];
-
-        static {
-            POW10[0] = 1;
-            for (int i = 1; i < POW10.length; i++) {
-                POW10[i] = POW10[i - 1] * 10;
-            }
-        }
-
         private final int precision;
         private final int scale;
 
@@ -300,55 +292,19 @@ abstract class MySqlValueWriter {
         @Override
         void write(int index, byte[] b, int off, int len) throws SQLDataException {
             // Fast path: up to 18 digits fit a long; MySQL prints a DECIMAL with exactly its scale.
-            int end = off + len;
-            int i = off;
-            byte first = b[off];
-            boolean negative = first == '-';
-            if (negative || first == '+') {
-                i++;
-            }
-            long unscaled = 0;
-            int digits = 0;
-            int fraction = -1;
-            for (; i < end; i++) {
-                byte c = b[i];
-                if (c == '.' && fraction < 0) {
-                    fraction = 0;
-                    continue;
+            long unscaled = DecimalText.unscaled(b, off, len, scale);
+            if (unscaled == DecimalText.NOT_FAST) {
+                BigDecimal v = DecimalText.exact(b, off, len, precision, scale);
+                if (v == null) {
+                    throw tooWide();
                 }
-                int d = c - '0';
-                if (d < 0 || d > 9 || ++digits > 18) {
-                    writeBig(index, b, off, len);
-                    return;
-                }
-                unscaled = unscaled * 10 + d;
-                if (fraction >= 0) {
-                    fraction++;
-                }
-            }
-            int f = Math.max(fraction, 0);
-            if (digits == 0 || f > scale || digits + (scale - f) > 18) {
-                writeBig(index, b, off, len);
+                vector.setSafe(index, v);
                 return;
             }
-            unscaled *= POW10[scale - f];
-            if (precision < 19 && unscaled >= POW10[precision]) {
+            if (!DecimalText.fits(unscaled, precision)) {
                 throw tooWide();
             }
-            vector.setSafe(index, negative ? -unscaled : unscaled);
-        }
-
-        private void writeBig(int index, byte[] b, int off, int len) throws SQLDataException {
-            BigDecimal v;
-            try {
-                v = new BigDecimal(new String(b, off, len, StandardCharsets.ISO_8859_1)).setScale(scale);
-            } catch (ArithmeticException e) {
-                throw tooWide();
-            }
-            if (v.precision() > precision) {
-                throw tooWide();
-            }
-            vector.setSafe(index, v);
+            vector.setSafe(index, unscaled);
         }
 
         private SQLDataException tooWide() {
