@@ -70,14 +70,8 @@ if [ "$spark" = 1 ] || [ "$naive" = 1 ]; then
     mvn -B -q -ntp test-compile dependency:build-classpath -pl rivet-spark -am -Dmdep.includeScope=test \
       -Dmdep.outputFile="$PWD/$spark_cp"
 fi
-# What Spark needs opened on JDK 17 (as rivet-spark's pom gives its tests).
-spark_opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
+# What Spark needs opened on JDK 17: the same options rivet-spark's pom gives its tests (one list, kept there).
+spark_opens=$(sed -n 's/.*<spark.opens>\(.*\)<\/spark.opens>.*/\1/p' rivet-spark/pom.xml)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -133,15 +127,22 @@ copy_baseline() { # <table>
   report "$1" "copy-binary" "$(psql_db -c "select count(*) from $1")" "$(cat "$work/copy.bytes")"
 }
 
-spark_baseline() { # <table>
-  rm -rf "$work/spark-out"
+# baseline <name> <class> <args...>: runs one of rivet-spark's baseline mains under sample(); its output goes to
+# $work/<name>.out and .err
+baseline() {
+  local name=$1; shift
   # shellcheck disable=SC2086
   if ! sample java $spark_opens -cp "rivet-spark/target/test-classes:rivet-spark/target/classes:$(cat "$spark_cp")" \
-      io.rivet.spark.SparkJdbcBaseline "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-spark" \
-      "$1" "$parallel" "$work/spark-out" > "$work/spark.out" 2> "$work/spark.err"; then
-    tail -20 "$work/spark.err" >&2
+      "$@" > "$work/$name.out" 2> "$work/$name.err"; then
+    tail -20 "$work/$name.err" >&2
     exit 1
   fi
+}
+
+spark_baseline() { # <table>
+  rm -rf "$work/spark-out"
+  baseline spark io.rivet.spark.SparkJdbcBaseline \
+    "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-spark" "$1" "$parallel" "$work/spark-out"
   local bytes
   bytes=$(find "$work/spark-out" -name '*.parquet' -printf '%s\n' | awk '{s += $1} END {print s}')
   report "$1" "spark-jdbc-local" "$(psql_db -c "select count(*) from $1")" "$bytes"
@@ -150,13 +151,8 @@ spark_baseline() { # <table>
 
 naive_baseline() { # <table>
   rm -f "$work/naive.parquet"
-  # shellcheck disable=SC2086
-  if ! sample java $spark_opens -cp "rivet-spark/target/test-classes:rivet-spark/target/classes:$(cat "$spark_cp")" \
-      io.rivet.spark.NaiveExporterBaseline "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-naive" \
-      "$1" "$work/naive.parquet" > "$work/naive.out" 2> "$work/naive.err"; then
-    tail -20 "$work/naive.err" >&2
-    exit 1
-  fi
+  baseline naive io.rivet.spark.NaiveExporterBaseline \
+    "jdbc:postgresql://127.0.0.1:5432/$db?user=postgres&ApplicationName=rivet-bench-naive" "$1" "$work/naive.parquet"
   report "$1" "naive-pgjdbc-avro" "$(psql_db -c "select count(*) from $1")" "$(stat -c %s "$work/naive.parquet")"
   rm -f "$work/naive.parquet"
 }
