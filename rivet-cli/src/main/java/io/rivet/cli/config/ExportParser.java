@@ -47,7 +47,8 @@ final class ExportParser {
 
     /** Destination keys each object store reads (besides type, bucket and prefix). NOTE: mirrors the providers. */
     private static final List<String> S3_KEYS = List.of("region", "endpoint", "path_style", "access_key_env",
-            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "upload_threads",
+            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "parts_in_flight",
+            "upload_threads",
             "max_attempts", "checksums");
     private static final List<String> GCS_KEYS = List.of("endpoint", "credentials_file", "project_id", "anonymous",
             "chunk_size", "upload_threads", "max_attempts");
@@ -513,6 +514,9 @@ final class ExportParser {
         DataSize partSize = d.has("part_size") ? dataSize(d, "part_size", 5L * 1024 * 1024) : null;
         if (partSize != null) {
             options.put("part_size", Long.toString(partSize.toBytes()));
+        }
+        if (d.has("parts_in_flight")) {
+            putIfPresent(options, "parts_in_flight", d.integer("parts_in_flight", 1, 16));
         }
     }
 

@@ -18,7 +18,7 @@ enum Keys {
             "destination", "quality", "tuning"),
     DESTINATION("type", "path", "bucket", "prefix", "region", "endpoint", "path_style", "access_key_env",
             "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "credentials_file", "project_id",
-            "anonymous", "part_size", "chunk_size", "upload_threads", "max_attempts", "checksums"),
+            "anonymous", "part_size", "parts_in_flight", "chunk_size", "upload_threads", "max_attempts", "checksums"),
     QUALITY("row_count_min", "row_count_max", "null_ratio_max", "unique_columns"),
     NOTIFICATIONS("slack"),
     SLACK("webhook_url_env", "on");

@@ -292,7 +292,7 @@ class ConfigTest {
                     destination: {type: s3, bucket: lake, region: eu-west-1, path_style: false,
                                   access_key_env: AWS_KEY, secret_key_env: AWS_SECRET, session_token_env: AWS_TOKEN,
                                   sse: kms, sse_kms_key_id: alias/lake, part_size: 16MB, upload_threads: 4,
-                                  max_attempts: 7, checksums: true}
+                                  parts_in_flight: 3, max_attempts: 7, checksums: true}
                   - name: b
                     table: t
                     format: parquet
@@ -306,7 +306,7 @@ class ConfigTest {
                 Map.entry("secret_key_env", "AWS_SECRET"), Map.entry("session_token_env", "AWS_TOKEN"),
                 Map.entry("sse", "kms"), Map.entry("sse_kms_key_id", "alias/lake"),
                 Map.entry("part_size", Long.toString(16L * 1024 * 1024)), Map.entry("upload_threads", "4"),
-                Map.entry("max_attempts", "7")), s3);
+                Map.entry("parts_in_flight", "3"), Map.entry("max_attempts", "7")), s3);
         assertFalse(s3.containsValue("AKIA"), "the variable's value stays in the environment");
         Map<String, String> gcs = ((UriSink) c.exports().get(1).sink()).options();
         assertEquals(Map.of("credentials_file", key.toString(), "project_id", "shop",
