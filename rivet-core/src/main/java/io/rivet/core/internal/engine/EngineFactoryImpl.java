@@ -8,7 +8,6 @@ import io.rivet.spi.EngineFactory;
 import io.rivet.state.StateStore;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 
 /** Bootstraps the engine for {@code rivet-api}; registered in {@code META-INF/services/io.rivet.spi.EngineFactory}. */
 public final class EngineFactoryImpl implements EngineFactory {
@@ -30,7 +29,7 @@ public final class EngineFactoryImpl implements EngineFactory {
 
     private static BufferAllocator rootAllocator(long limit) {
         try {
-            return new RootAllocator(limit);
+            return ArrowMemory.rootAllocator(limit);
         } catch (RuntimeException | LinkageError e) {
             if (String.valueOf(e.getMessage()).contains("add-opens") || e instanceof ExceptionInInitializerError
                     || e instanceof NoClassDefFoundError) {

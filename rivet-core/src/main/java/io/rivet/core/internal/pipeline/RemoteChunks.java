@@ -4,6 +4,7 @@ import io.rivet.Profile;
 import io.rivet.Sink;
 import io.rivet.core.internal.distributed.ChunkJob;
 import io.rivet.core.internal.distributed.ChunkResult;
+import io.rivet.core.internal.engine.ArrowMemory;
 import io.rivet.core.internal.engine.ProviderRegistry;
 import io.rivet.core.internal.plan.ChunkTask;
 import io.rivet.core.internal.source.SourceConnections;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +68,7 @@ public final class RemoteChunks implements AutoCloseable {
         this.profile = job.profile().toProfile();
         this.sink = providers.sink(job.sinkUri().getScheme()).create(job.sinkUri(), job.sinkOptions());
         this.source = SourceConnections.open(job.source(), providers, 1, job.exportName());
-        this.allocator = new RootAllocator(job.chunkMemoryLimit());
+        this.allocator = ArrowMemory.rootAllocator(job.chunkMemoryLimit());
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "rivet-" + job.exportName() + "-remote-writer");
             t.setDaemon(true);

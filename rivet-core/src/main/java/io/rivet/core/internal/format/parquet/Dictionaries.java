@@ -137,7 +137,7 @@ final class Dictionaries {
             }
             int start = offsets[size];
             if (arena.length - start < len) {
-                arena = Arrays.copyOf(arena, Math.max(start + len, arena.length * 2));
+                arena = Arrays.copyOf(arena, PageBytes.grownCapacity(arena.length, (long) start + len));
             }
             System.arraycopy(b, off, arena, start, len);
             hashes[size] = hash;

@@ -17,6 +17,9 @@ final class PageBytes {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Below this length buffers double; above it they grow by an eighth. */
+    static final int GROWTH_KNEE = ColumnChunkWriter.PAGE_SIZE;
+
     byte[] array;
     int size;
 
@@ -35,12 +38,22 @@ final class PageBytes {
     /** Makes room for {@code n} more bytes. */
     void ensure(int n) {
         if (array.length - size < n) {
-            long wanted = Math.max((long) size + n, (long) array.length * 2);
-            if (wanted > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("a Parquet page would exceed 2 GB");
-            }
-            array = Arrays.copyOf(array, (int) wanted);
+            array = Arrays.copyOf(array, grownCapacity(array.length, (long) size + n));
         }
+    }
+
+    /**
+     * The new length of a buffer of {@code length} bytes that must hold {@code needed}: doubled while small, then
+     * grown by an eighth. Pages are cut at about {@value ColumnChunkWriter#PAGE_SIZE} bytes, so doubling past that
+     * would leave most of every column's buffer unused (twenty columns and two workers made that 80 MB of heap).
+     */
+    static int grownCapacity(int length, long needed) {
+        long grown = length < GROWTH_KNEE ? (long) length * 2 : length + (length >> 3);
+        long wanted = Math.max(needed, grown);
+        if (wanted > Integer.MAX_VALUE - 16) {
+            throw new IllegalStateException("a Parquet page would exceed 2 GB");
+        }
+        return (int) wanted;
     }
 
     void writeByte(int b) {
