@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * }</pre>
  *
  * <p><b>How objects are written.</b> Each file streams into a multipart upload while it is being written: a part
- * buffer (8 MiB by default, growing for very large files so that 10,000 parts are never exceeded) is uploaded by a
+ * buffer (5 MiB by default, growing for very large files so that 10,000 parts are never exceeded) is uploaded by a
  * small thread pool while the next one fills, with at most two parts of a file in flight. Nothing is staged on local
  * disk, and memory per open file is about three parts. An object becomes visible only when the chunk commits
  * (CompleteMultipartUpload, or one PutObject for a small file); a failed or cancelled file's upload is aborted, so
@@ -225,7 +225,7 @@ public final class S3Sink implements Sink, AutoCloseable {
         }
 
         /**
-         * The size of the first parts (default 8MB, at least 5MB). Memory per file being written is about three
+         * The size of the first parts (default and least 5MB). Memory per file being written is about three
          * parts; raise it for fewer, larger requests on a fast network, lower it to save memory with many workers.
          */
         public Builder partSize(DataSize partSize) {

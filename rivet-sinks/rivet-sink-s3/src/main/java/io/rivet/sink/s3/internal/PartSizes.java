@@ -3,9 +3,9 @@ package io.rivet.sink.s3.internal;
 /**
  * The size of each part of a multipart upload. The sink does not know how large an object will be, so the part size
  * starts small (bounded memory for ordinary files) and doubles every {@value #PARTS_PER_STEP} parts: with the default
- * 8 MiB start, the first 8 GiB go in 8 MiB parts, the next 16 GiB in 16 MiB parts, and so on up to 1 GiB parts (the
- * largest heap buffer worth holding). S3 allows 10,000 parts of at most 5 GiB; this schedule reaches about 3.9 TiB
- * by part 10,000, far beyond any file Rivet writes (files roll at {@code max_file_size}).
+ * 5 MiB start, the first 5 GiB go in 5 MiB parts, the next 10 GiB in 10 MiB parts, and so on up to 1 GiB parts (the
+ * largest buffer worth holding). S3 allows 10,000 parts of at most 5 GiB; this schedule reaches more than 2 TiB by
+ * part 10,000, far beyond any file Rivet writes (files roll at {@code max_file_size}).
  */
 public final class PartSizes {
     /** S3's smallest part (all but the last). */

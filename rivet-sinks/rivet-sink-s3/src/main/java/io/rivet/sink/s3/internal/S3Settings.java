@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 public record S3Settings(long partSize, int partsInFlight, int uploadThreads, ServerSideEncryption sse,
         String kmsKeyId, boolean checksums) {
 
-    /** Default first part size: 8 MiB. */
-    public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
+    /** Default first part size: 5 MiB, S3's smallest, for the least memory per file being written. */
+    public static final long DEFAULT_PART_SIZE = PartSizes.MIN_PART;
     /** Default parts in flight per object: 2. */
     public static final int DEFAULT_PARTS_IN_FLIGHT = 2;
     /** Default upload threads per sink: 8. */

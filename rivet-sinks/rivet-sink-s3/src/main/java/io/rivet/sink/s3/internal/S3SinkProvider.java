@@ -32,7 +32,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  *       variables holding the credentials (never the secrets themselves); default: the SDK's default chain</td></tr>
  *   <tr><td>{@code sse}</td><td>{@code s3} (SSE-S3, AES256) or {@code kms} (SSE-KMS); default: the bucket's</td></tr>
  *   <tr><td>{@code sse_kms_key_id}</td><td>the KMS key for {@code sse: kms}</td></tr>
- *   <tr><td>{@code part_size}</td><td>first part size, e.g. {@code 16MB} (default 8MB)</td></tr>
+ *   <tr><td>{@code part_size}</td><td>first part size, e.g. {@code 16MB} (default 5MB)</td></tr>
  *   <tr><td>{@code parts_in_flight}</td><td>parts of one file uploading at once (default 2)</td></tr>
  *   <tr><td>{@code upload_threads}</td><td>upload threads of the sink (default 8)</td></tr>
  *   <tr><td>{@code max_attempts}</td><td>attempts per request (default 5)</td></tr>

@@ -36,7 +36,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * The S3 sink's machinery behind {@link io.rivet.sink.s3.S3Sink}: a client, a bucket and a root prefix, a small pool
  * of upload threads shared by all objects being written, and a pool of off-heap part buffers. Each object being
  * written holds at most {@code partsInFlight + 1} part buffers; the pool keeps up to {@code uploadThreads +
- * partsInFlight + 1} of them free between objects (with the defaults and 8 MiB parts, at most 88 MiB, and only as
+ * partsInFlight + 1} of them free between objects (with the defaults and 5 MiB parts, at most 55 MiB, and only as
  * many as were ever in use at once) and drops them when the sink closes.
  *
  * <p>Thread-safe. It closes the client (and the credentials provider) only when it created them; the upload threads
