@@ -3,8 +3,8 @@
 # beside Rivet exporting the same table to Parquet zstd, in one invocation on one machine (on a shared machine a ratio
 # means more than a time).
 #
-# Per run and table: the COPY baseline, then Rivet FAST (chunked, default chunk size, 2 workers, default JVM
-# settings). Then Rivet FAST on tables holding a tenth of the rows (memory must not grow with the table), and Rivet
+# Per run and table: the COPY baseline, then Rivet FAST (chunked, default chunk size, 2 workers, run through bin/rivet
+# with the launcher's default JVM settings). Then Rivet FAST on tables holding a tenth of the rows (memory must not grow with the table), and Rivet
 # SAFE on content_items. While each command runs, io.rivet.bench.macro.PgActivitySampler watches pg_stat_activity
 # and reports the longest single statement, the longest transaction and the most sessions PostgreSQL saw.
 #
@@ -14,7 +14,8 @@
 #        BENCH_DB         database holding the fixtures (default: rivet_bench; created and loaded when missing)
 #        BENCH_TABLES     tables to export (default: "content_items events")
 #        BENCH_PARALLEL   workers (default: 2)
-#        BENCH_JAVA_OPTS  extra JVM options for Rivet (default: none, i.e. the JVM's default heap settings)
+#        BENCH_JAVA_OPTS  extra JVM options for Rivet, passed to bin/rivet as RIVET_JAVA_OPTS (default: none, i.e. the
+#                         launcher's defaults, what users get; an -Xmx here replaces the launcher's heap settings)
 #        BENCH_TENTH      1 (default) to also run FAST on <table>_tenth, 0 to skip
 #        BENCH_SAFE_RUNS  runs of SAFE on content_items (default: 1; SAFE pauses 500 ms per 2,000 rows by design)
 #        BENCH_SPARK      1 to also run Spark 3.5's JDBC source in local[BENCH_PARALLEL] to Parquet zstd per run and
@@ -161,7 +162,7 @@ rivet() { # <table> <profile>
   config "$1" "$2"
   rm -rf "$work/out" "$work/.rivet"
   # shellcheck disable=SC2086
-  if ! sample java $java_opts -jar "$jar" run -c "$work/rivet.yaml" > "$work/rivet.out" 2> "$work/rivet.err"; then
+  if ! RIVET_JAVA_OPTS="$java_opts" sample bin/rivet run -c "$work/rivet.yaml" > "$work/rivet.out" 2> "$work/rivet.err"; then
     cat "$work/rivet.err" >&2
     exit 1
   fi
