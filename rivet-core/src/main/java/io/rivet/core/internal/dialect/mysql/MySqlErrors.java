@@ -1,5 +1,6 @@
 package io.rivet.core.internal.dialect.mysql;
 
+import com.mysql.cj.exceptions.CJCommunicationsException;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -11,8 +12,10 @@ import java.util.Set;
  *   <li>retryable: 1205 (lock wait timeout: row locks and, with {@code lock_wait_timeout}, metadata locks), 1213
  *       (deadlock), 3572 (NOWAIT lock), 1040 and 1203 (too many connections), 1037, 1038 and 1041 (out of memory),
  *       1053 (server shutdown), 1927 (MariaDB: connection killed), 1152 and 1158 to 1161 (network errors), the
- *       client-side 2002, 2003, 2006, 2013 and 2055 (cannot connect, server gone, lost connection), and every
- *       SQLSTATE of class 08 (Connector/J's communication failures) and 40001;</li>
+ *       client-side 2002, 2003, 2006, 2013 and 2055 (cannot connect, server gone, lost connection), every
+ *       SQLSTATE of class 08 (Connector/J's communication failures) and 40001, and any failure caused by
+ *       Connector/J's {@link CJCommunicationsException} whatever its SQLSTATE (closing a result set on a connection
+ *       the server has just killed reports it as S1000);</li>
  *   <li>permanent: 3024 (MySQL {@code max_execution_time} exceeded) and 1969 (MariaDB {@code max_statement_time}
  *       exceeded), because the same statement on the same data would time out again, as PostgreSQL's 57014 is; 1317
  *       (query interrupted); access, syntax, missing objects and data errors; and anything else, including no
@@ -30,6 +33,11 @@ final class MySqlErrors {
 
     /** Whether {@code error} (or the first SQLException in its cause chain with a code or state) is transient. */
     static boolean isRetryable(SQLException error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof CJCommunicationsException) {
+                return true;
+            }
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException e && (e.getErrorCode() != 0 || e.getSQLState() != null)) {
                 return isRetryable(e.getErrorCode(), e.getSQLState());

@@ -2,6 +2,7 @@ package io.rivet.core.internal.dialect.mysql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.mysql.cj.exceptions.CJCommunicationsException;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,5 +28,14 @@ class MySqlErrorsTest {
         assertEquals(false, MySqlErrors.isRetryable(new SQLException("nothing")));
         SQLException inner = new SQLException("deadlock", "40001", 1213);
         assertEquals(true, MySqlErrors.isRetryable(new SQLException("outer", null, inner)));
+    }
+
+    @Test
+    void aLostConnectionIsRetryableWhateverItsState() {
+        // What Connector/J throws from ResultSet.close() when the server has just killed the connection.
+        SQLException onClose = new SQLException("Communications link failure", "S1000", 0,
+                new CJCommunicationsException("Communications link failure",
+                        new java.io.EOFException("Can not read response from server.")));
+        assertEquals(true, MySqlErrors.isRetryable(onClose));
     }
 }
