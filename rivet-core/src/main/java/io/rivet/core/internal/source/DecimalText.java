@@ -2,6 +2,7 @@ package io.rivet.core.internal.source;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import org.apache.arrow.vector.DecimalVector;
 
 /**
  * Exact decimals from the text a database prints ({@code -123.45}), for the text-protocol value writers of every
@@ -11,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 public final class DecimalText {
 
     /** What {@link #unscaled} returns when the text needs {@link #exact} instead. */
-    public static final long NOT_FAST = Long.MIN_VALUE;
+    static final long NOT_FAST = Long.MIN_VALUE;
 
     private static final long[] POW10 = new long[19];
 
@@ -26,11 +27,35 @@ public final class DecimalText {
     }
 
     /**
+     * Sets {@code vector[index]} to the decimal printed in {@code b[off..off+len)}: through a long when it has at most
+     * 18 digits and at most {@code scale} fraction digits (no allocation), else through {@link BigDecimal}.
+     *
+     * @return false, leaving the vector alone, when the value needs rounding or more than {@code precision} digits
+     * @throws NumberFormatException if the text is not a number
+     */
+    public static boolean set(DecimalVector vector, int index, byte[] b, int off, int len, int precision, int scale) {
+        long unscaled = unscaled(b, off, len, scale);
+        if (unscaled == NOT_FAST) {
+            BigDecimal v = exact(b, off, len, precision, scale);
+            if (v == null) {
+                return false;
+            }
+            vector.setSafe(index, v);
+            return true;
+        }
+        if (!fits(unscaled, precision)) {
+            return false;
+        }
+        vector.setSafe(index, unscaled);
+        return true;
+    }
+
+    /**
      * The value of {@code b[off..off+len)} (an optional sign, digits, an optional point) unscaled at {@code scale},
      * or {@link #NOT_FAST} when it has more than 18 digits, more fraction digits than {@code scale}, no digits, or
      * anything else (an exponent, say).
      */
-    public static long unscaled(byte[] b, int off, int len, int scale) {
+    static long unscaled(byte[] b, int off, int len, int scale) {
         int end = off + len;
         int i = off;
         byte first = b[off];
@@ -65,7 +90,7 @@ public final class DecimalText {
     }
 
     /** Whether an unscaled value from {@link #unscaled} has at most {@code precision} digits. */
-    public static boolean fits(long unscaled, int precision) {
+    static boolean fits(long unscaled, int precision) {
         return precision >= 19 || Math.abs(unscaled) < POW10[precision];
     }
 
@@ -75,7 +100,7 @@ public final class DecimalText {
      *
      * @throws NumberFormatException if the text is not a number
      */
-    public static BigDecimal exact(byte[] b, int off, int len, int precision, int scale) {
+    static BigDecimal exact(byte[] b, int off, int len, int precision, int scale) {
         BigDecimal v;
         try {
             v = new BigDecimal(new String(b, off, len, StandardCharsets.ISO_8859_1)).setScale(scale);

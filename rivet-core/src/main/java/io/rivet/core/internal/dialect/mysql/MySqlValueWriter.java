@@ -291,20 +291,10 @@ abstract class MySqlValueWriter {
 
         @Override
         void write(int index, byte[] b, int off, int len) throws SQLDataException {
-            // Fast path: up to 18 digits fit a long; MySQL prints a DECIMAL with exactly its scale.
-            long unscaled = DecimalText.unscaled(b, off, len, scale);
-            if (unscaled == DecimalText.NOT_FAST) {
-                BigDecimal v = DecimalText.exact(b, off, len, precision, scale);
-                if (v == null) {
-                    throw tooWide();
-                }
-                vector.setSafe(index, v);
-                return;
-            }
-            if (!DecimalText.fits(unscaled, precision)) {
+            // MySQL prints a DECIMAL with exactly its scale, so most values take the long path.
+            if (!DecimalText.set(vector, index, b, off, len, precision, scale)) {
                 throw tooWide();
             }
-            vector.setSafe(index, unscaled);
         }
 
         private SQLDataException tooWide() {

@@ -3,7 +3,6 @@ package io.rivet.core.internal.dialect.postgres;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.internal.source.DecimalText;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLDataException;
 import org.apache.arrow.vector.BigIntVector;
@@ -210,20 +209,10 @@ abstract class ValueWriter {
             if (first == 'N' || first == 'I' || first == '-' && len > 1 && b[off + 1] == 'I') {
                 throw ValueErrors.notFiniteDecimal(column, sourceType);
             }
-            // Fast path: up to 18 digits fit a long; PostgreSQL prints a constrained numeric with exactly its scale.
-            long unscaled = DecimalText.unscaled(b, off, len, scale);
-            if (unscaled == DecimalText.NOT_FAST) {
-                BigDecimal v = DecimalText.exact(b, off, len, precision, scale);
-                if (v == null) {
-                    throw tooWide();
-                }
-                vector.setSafe(index, v);
-                return;
-            }
-            if (!DecimalText.fits(unscaled, precision)) {
+            // PostgreSQL prints a constrained numeric with exactly its scale, so most values take the long path.
+            if (!DecimalText.set(vector, index, b, off, len, precision, scale)) {
                 throw tooWide();
             }
-            vector.setSafe(index, unscaled);
         }
 
         private SQLDataException tooWide() {
