@@ -42,6 +42,8 @@ final class PostgresBatchReader implements BatchReader {
     private final ValueWriter[] writers;
     private boolean exhausted;
     private boolean closed;
+    /** The cursor's columns keep their format for its life, so the first FETCH's metadata is checked once. */
+    private boolean formatChecked;
 
     private PostgresBatchReader(Statement statement, String cursor, ValueWriter[] writers) {
         this.statement = statement;
@@ -96,7 +98,10 @@ final class PostgresBatchReader implements BatchReader {
             int wanted = Math.min(FETCH_ROWS, maxRows - row);
             int fetched = 0;
             try (ResultSet rs = statement.executeQuery("FETCH FORWARD " + wanted + " FROM " + cursor)) {
-                checkTextFormat(rs);
+                if (!formatChecked) {
+                    checkTextFormat(rs);
+                    formatChecked = true;
+                }
                 while (rs.next()) {
                     for (int c = 0; c < writers.length; c++) {
                         byte[] value = rs.getBytes(c + 1);
