@@ -31,22 +31,21 @@ final class MySqlErrors {
     private MySqlErrors() {
     }
 
-    /** Whether {@code error} (or the first SQLException in its cause chain with a code or state) is transient. */
+    /**
+     * Whether {@code error} is transient: a lost connection anywhere in its cause chain, else by the first SQLException
+     * in the chain with a code or state.
+     */
     static boolean isRetryable(SQLException error) {
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+        SQLException coded = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof CJCommunicationsException) {
                 return true;
             }
-        }
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException e && (e.getErrorCode() != 0 || e.getSQLState() != null)) {
-                return isRetryable(e.getErrorCode(), e.getSQLState());
-            }
-            if (t.getCause() == t) {
-                break;
+            if (coded == null && t instanceof SQLException e && (e.getErrorCode() != 0 || e.getSQLState() != null)) {
+                coded = e;
             }
         }
-        return false;
+        return coded != null && isRetryable(coded.getErrorCode(), coded.getSQLState());
     }
 
     /** Whether the server error code (0 when none) and SQLSTATE name a transient failure. */
