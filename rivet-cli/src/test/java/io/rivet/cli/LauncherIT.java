@@ -1,0 +1,140 @@
+package io.rivet.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rivet.core.testing.TestDatabases;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code bin/rivet} as a user does, as a child process on the jar this build made, against the local
+ * PostgreSQL. It covers what only the launcher does: its class-data archive must not meet a Java agent or Flight
+ * Recorder, which crash OpenJDK 17 when they see classes from a dynamic archive.
+ */
+class LauncherIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static TestDatabases.PostgresDatabase db;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabases.postgres().createDatabase("launcher_it");
+        db.execute("CREATE TABLE public.items (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 1000) g");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    void agentsAndFlightRecorderRunWithoutTheClassDataArchive() throws Exception {
+        Path config = config();
+        // The first run records the archive when this jar has none yet; the second maps it.
+        for (int i = 0; i < 2; i++) {
+            Result plain = launch(config, Map.of());
+            assertEquals(0, plain.exit, plain.output);
+        }
+        try (Stream<Path> archives = Files.list(ROOT.resolve("rivet-cli/target"))) {
+            assertTrue(archives.anyMatch(p -> p.getFileName().toString().matches("rivet-cds-\\d+\\.jsa")),
+                    "bin/rivet recorded no class-data archive beside the jar");
+        }
+
+        Path recording = dir.resolve("rivet.jfr");
+        Result jfr = launch(config, Map.of("RIVET_JAVA_OPTS", "-XX:StartFlightRecording=filename=" + recording));
+        assertEquals(0, jfr.exit, jfr.output);
+        assertTrue(jfr.output.contains("1,000 rows"), jfr.output);
+        assertTrue(Files.size(recording) > 0, "no flight recording was written");
+
+        Result agent = launch(config, Map.of("JAVA_TOOL_OPTIONS", "-javaagent:" + agentJar()));
+        assertEquals(0, agent.exit, agent.output);
+        assertTrue(agent.output.contains("1,000 rows"), agent.output);
+    }
+
+    private Path config() throws IOException {
+        String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user();
+        Path file = dir.resolve("rivet.yaml");
+        Files.writeString(file, """
+                source:
+                  type: postgres
+                  url: "%s"
+                exports:
+                  - name: items
+                    table: items
+                    mode: full
+                    format: parquet
+                    destination: {type: local, path: "%s"}
+                """.formatted(url, dir.resolve("out")));
+        return file;
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result launch(Path config, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/rivet").toString(), "run", "-c", config.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("RIVET_JAVA_OPTS");
+        pb.environment().remove("RIVET_CDS");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/rivet did not finish in 120 s");
+        }
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    }
+
+    /** A Java agent that registers a retransforming class file transformer, as profilers and tracers do. */
+    private Path agentJar() throws IOException {
+        Path src = dir.resolve("agent/RetransformingAgent.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, """
+                public class RetransformingAgent {
+                    public static void premain(String args, java.lang.instrument.Instrumentation inst) {
+                        inst.addTransformer(new java.lang.instrument.ClassFileTransformer() { }, true);
+                    }
+                }
+                """);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", src.getParent().toString(), src.toString()));
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", "RetransformingAgent");
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        Path jar = dir.resolve("agent.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+                Stream<Path> classes = Files.list(src.getParent())) {
+            for (Path c : (Iterable<Path>) classes.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                out.putNextEntry(new JarEntry(c.getFileName().toString()));
+                Files.copy(c, (OutputStream) out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
