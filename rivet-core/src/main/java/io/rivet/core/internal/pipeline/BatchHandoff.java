@@ -11,31 +11,70 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The bounded queue between one chunk's reader and its writer, plus the pool of reusable batches that bounds memory:
+ * The bounded queue between a chunk's reader and its writer, plus the pool of reusable batches that bounds memory:
  * at most {@code poolSize} batches exist, so a slow writer blocks the reader instead of filling memory.
+ *
+ * <p>The batches live in an Arrow allocator of the handoff's own, a child of the run's with the chunk's memory limit;
+ * the chunk's other Arrow memory (its files' row groups) goes in a child of that one ({@link #allocator()}), so the
+ * chunk's limit covers both. A handoff that ended cleanly ({@link #reusable()}) serves the worker's next chunk with the
+ * same batches, whose buffers then keep the capacity they grew to, and remembers the widest row seen
+ * ({@link #widestRow()}) to size them.
  *
  * <p>Ownership: a batch taken with {@link #takeEmpty()} belongs to the reader until {@link #publish} hands it to the
  * writer; the writer owns it from {@link #takeFull()} until {@link #recycle} returns it. {@link #close()} frees every
- * batch, whoever held it last, once both sides have stopped.
+ * batch, whoever held it last, once both sides have stopped, and then the allocator.
  */
 final class BatchHandoff implements AutoCloseable {
     private static final Object END = new Object();
     private static final long POLL_MS = 100;
 
+    private final BufferAllocator allocator;
     private final BlockingQueue<VectorSchemaRoot> empty;
     private final BlockingQueue<Object> full;
     private final List<VectorSchemaRoot> all = new ArrayList<>();
     private volatile Throwable failure;
     private volatile boolean cancelled;
+    private long widestRow;
 
-    BatchHandoff(Schema schema, BufferAllocator allocator, int poolSize) {
+    /** {@code poolSize} batches of {@code schema} in a new child of {@code parent} limited to {@code limit} bytes. */
+    BatchHandoff(Schema schema, BufferAllocator parent, String name, long limit, int poolSize) {
+        this.allocator = parent.newChildAllocator(name, 0, limit);
         this.empty = new ArrayBlockingQueue<>(poolSize);
         this.full = new ArrayBlockingQueue<>(poolSize + 1);
-        for (int i = 0; i < poolSize; i++) {
-            VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
-            all.add(root);
-            empty.add(root);
+        try {
+            for (int i = 0; i < poolSize; i++) {
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                all.add(root);
+                empty.add(root);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
+    }
+
+    /** The allocator holding the batches; the chunk's other Arrow memory goes in a child of it. */
+    BufferAllocator allocator() {
+        return allocator;
+    }
+
+    /** The widest row, in bytes, that a batch of this handoff has held; 0 before the first. Reader thread only. */
+    long widestRow() {
+        return widestRow;
+    }
+
+    /** Reader: records the widest row seen so far (see {@link #widestRow()}). */
+    void widestRow(long bytes) {
+        widestRow = bytes;
+    }
+
+    /**
+     * Whether the handoff ended cleanly and may serve another chunk: every batch back in the pool, nothing queued, no
+     * failure or cancellation, and no Arrow memory left in children of its allocator. Call after both sides stopped.
+     */
+    boolean reusable() {
+        return failure == null && !cancelled && full.isEmpty() && empty.size() == all.size()
+                && allocator.getChildAllocators().isEmpty();
     }
 
     /** Reader: an empty batch to fill; blocks while the writer holds all of them. */
@@ -108,13 +147,17 @@ final class BatchHandoff implements AutoCloseable {
         }
     }
 
-    /** Frees every batch. Call only after both sides stopped. */
+    /** Frees every batch and the allocator. Call only after both sides stopped. */
     @Override
     public void close() {
-        for (VectorSchemaRoot root : all) {
-            root.close();
+        try {
+            for (VectorSchemaRoot root : all) {
+                root.close();
+            }
+            all.clear();
+        } finally {
+            allocator.close();
         }
-        all.clear();
     }
 
     /** Thrown on one side when the other side failed; the other side's failure is the one to report. */

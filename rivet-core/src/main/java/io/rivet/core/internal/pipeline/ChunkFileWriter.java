@@ -35,7 +35,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private final long[] nullCounts;
     private final UniqueTracker unique;
     private final BufferAllocator allocator;
-    private final FormatWriterPool pool;
+    private final IdlePool<FormatWriter> pool;
 
     private ObjectWriter object;
     private DigestingOutputStream stream;
@@ -45,7 +45,7 @@ final class ChunkFileWriter implements AutoCloseable {
     private int seq;
 
     ChunkFileWriter(Sink sink, String prefix, int chunk, FormatProvider formats, Format format, List<Column> columns,
-            long maxFileSize, BufferAllocator allocator, FormatWriterPool pool, UniqueTracker unique) {
+            long maxFileSize, BufferAllocator allocator, IdlePool<FormatWriter> pool, UniqueTracker unique) {
         this.allocator = allocator;
         this.pool = pool;
         this.sink = sink;

@@ -47,70 +47,83 @@ final class ChunkWorker {
                 + " (" + task.range() + ")";
         Throttle throttle = new Throttle(run.profile().throttle(), run.profile().batchRows());
         String allocatorName = run.exportName() + "/chunk-" + task.index();
-        try (BufferAllocator allocator = run.allocator().newChildAllocator(allocatorName, 0, run.chunkMemoryLimit());
-                BatchHandoff handoff = new BatchHandoff(run.schema(), allocator, POOL_SIZE);
-                ChunkFileWriter files = run.newFileWriter(task.index(), allocator)) {
-            Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
-            Throwable failure = null;
-            long sourceCount = -1;
-            java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses = java.util.Map.of();
-            try {
-                if (ownSnapshot) {
-                    run.dialect().beginSnapshot(connection, run.session());
-                }
-                losses = readAll(connection, task, handoff, throttle, !ownSnapshot);
-                if (run.reconcile()) {
-                    sourceCount = count(connection, task.sql());
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (ownSnapshot) {
-                // Ending the snapshot on a broken connection fails too; the first failure is the one to report.
-                try {
-                    run.dialect().endSnapshot(connection);
-                } catch (Throwable t) {
-                    if (failure == null) {
-                        failure = t;
-                    } else {
-                        failure.addSuppressed(t);
-                    }
-                }
-            }
-            if (failure != null) {
-                handoff.fail(failure);
-            }
-            List<StagedFile> staged = null;
-            try {
-                staged = writer.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (failure == null) {
-                    failure = cause;
-                } else if (cause != failure && !(cause instanceof BatchHandoff.PeerFailedException)) {
-                    failure.addSuppressed(cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                writer.cancel(true);
-                failure = failure == null ? e : failure;
-            }
-            if (failure != null) {
-                if (staged != null) {
-                    staged.forEach(f -> f.object().abort());
-                }
-                throw translate(failure, what, files);
-            }
-            if (sourceCount >= 0 && sourceCount != files.rows()) {
-                staged.forEach(f -> f.object().abort());
-                throw new CheckFailedException(run.exportName(), "reconcile", sourceCount + " rows",
-                        files.rows() + " rows", "Export \"" + run.exportName() + "\": reconcile failed for " + what
-                                + ": the source counts " + sourceCount + " rows in the same snapshot but " + files.rows()
-                                + " were written. Nothing of this chunk was published; please report this.");
-            }
-            run.losses().add(losses);
-            return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos(), files.unique());
+        BatchHandoff handoff = run.batchPool().take();
+        if (handoff == null) {
+            handoff = new BatchHandoff(run.schema(), run.allocator(), run.exportName() + "/batches",
+                    run.chunkMemoryLimit(), POOL_SIZE);
         }
+        try (BufferAllocator allocator = handoff.allocator().newChildAllocator(allocatorName, 0,
+                run.chunkMemoryLimit());
+                ChunkFileWriter files = run.newFileWriter(task.index(), allocator)) {
+            return run(connection, task, ownSnapshot, what, throttle, handoff, files);
+        } finally {
+            // Kept for the worker's next chunk when it ended cleanly; closed otherwise.
+            run.batchPool().give(handoff);
+        }
+    }
+
+    private ChunkOutput run(Connection connection, ChunkTask task, boolean ownSnapshot, String what, Throttle throttle,
+            BatchHandoff handoff, ChunkFileWriter files) {
+        Future<List<StagedFile>> writer = run.writers().submit(() -> writeAll(handoff, files));
+        Throwable failure = null;
+        long sourceCount = -1;
+        java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses = java.util.Map.of();
+        try {
+            if (ownSnapshot) {
+                run.dialect().beginSnapshot(connection, run.session());
+            }
+            losses = readAll(connection, task, handoff, throttle, !ownSnapshot);
+            if (run.reconcile()) {
+                sourceCount = count(connection, task.sql());
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (ownSnapshot) {
+            // Ending the snapshot on a broken connection fails too; the first failure is the one to report.
+            try {
+                run.dialect().endSnapshot(connection);
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                } else {
+                    failure.addSuppressed(t);
+                }
+            }
+        }
+        if (failure != null) {
+            handoff.fail(failure);
+        }
+        List<StagedFile> staged = null;
+        try {
+            staged = writer.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (failure == null) {
+                failure = cause;
+            } else if (cause != failure && !(cause instanceof BatchHandoff.PeerFailedException)) {
+                failure.addSuppressed(cause);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.cancel(true);
+            failure = failure == null ? e : failure;
+        }
+        if (failure != null) {
+            if (staged != null) {
+                staged.forEach(f -> f.object().abort());
+            }
+            throw translate(failure, what, files);
+        }
+        if (sourceCount >= 0 && sourceCount != files.rows()) {
+            staged.forEach(f -> f.object().abort());
+            throw new CheckFailedException(run.exportName(), "reconcile", sourceCount + " rows",
+                    files.rows() + " rows", "Export \"" + run.exportName() + "\": reconcile failed for " + what
+                            + ": the source counts " + sourceCount + " rows in the same snapshot but " + files.rows()
+                            + " were written. Nothing of this chunk was published; please report this.");
+        }
+        run.losses().add(losses);
+        return new ChunkOutput(staged, files.rows(), files.nullCounts(), throttle.debtNanos(), files.unique());
     }
 
     /** Reads the task into the handoff; returns the reader's lossy values (see {@link LossTracker}). */
@@ -119,8 +132,9 @@ final class ChunkWorker {
         java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses;
         long target = run.batchTargetBytes();
         int maxRows = run.profile().batchRows();
-        int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
-        long widestRow = 1;
+        long widestRow = Math.max(1, handoff.widestRow());
+        int rows = target <= 0 ? maxRows
+                : handoff.widestRow() == 0 ? Math.min(PROBE_ROWS, maxRows) : rowsFor(target, widestRow, maxRows);
         try (BatchReader reader = openReader(connection, task)) {
             while (true) {
                 VectorSchemaRoot root = handoff.takeEmpty();
@@ -140,7 +154,8 @@ final class ChunkWorker {
                 }
                 if (target > 0) {
                     widestRow = Math.max(widestRow, bytesOf(root) / n);
-                    rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, target / widestRow));
+                    handoff.widestRow(widestRow);
+                    rows = rowsFor(target, widestRow, maxRows);
                 }
                 handoff.publish(root);
                 run.progress().rowsRead(n);
@@ -195,6 +210,10 @@ final class ChunkWorker {
             handoff.fail(t);
             throw t;
         }
+    }
+
+    private static int rowsFor(long targetBytes, long widestRow, int maxRows) {
+        return (int) Math.max(MIN_ROWS, Math.min(maxRows, targetBytes / widestRow));
     }
 
     private static long bytesOf(VectorSchemaRoot root) {

@@ -31,6 +31,7 @@ import io.rivet.core.internal.verify.SchemaDrift;
 import io.rivet.core.internal.verify.UniqueTracker;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
+import io.rivet.core.spi.FormatWriter;
 import io.rivet.core.spi.SessionSettings;
 import io.rivet.exception.CheckFailedException;
 import io.rivet.exception.ExportCancelledException;
@@ -239,7 +240,8 @@ public final class ExportRun {
         AtomicLongArray nulls = null;
         ExportPlan plan = null;
         ExecutorService writers = newPool("writer", 1);
-        FormatWriterPool writerPool = new FormatWriterPool(1);
+        IdlePool<FormatWriter> writerPool = RunContext.newWriterPool(1);
+        IdlePool<BatchHandoff> batchPool = RunContext.newBatchPool(1);
         try {
             for (int attempt = 1; ; attempt++) {
                 checkCancelled();
@@ -252,7 +254,7 @@ public final class ExportRun {
                         plan = s.planner.plan(c, columns, store.cursor(name).orElse(null));
                         checkDrift(plan.columns());
                         progress.planned(1, plan.estimatedRows());
-                        RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
+                        RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, batchPool, progress);
                         out = new ChunkWorker(ctx).run(c, plan.tasks().get(0), false);
                         staged = out.files();
                     } finally {
@@ -281,6 +283,7 @@ public final class ExportRun {
         } finally {
             writers.shutdownNow();
             writerPool.close();
+            batchPool.close();
         }
     }
 
@@ -298,7 +301,8 @@ public final class ExportRun {
         listener.exportStarted(name, runId);
         RunProgress progress = newProgress();
         ExecutorService writers = newPool("writer", parallelism);
-        FormatWriterPool writerPool = new FormatWriterPool(parallelism);
+        IdlePool<FormatWriter> writerPool = RunContext.newWriterPool(parallelism);
+        IdlePool<BatchHandoff> batchPool = RunContext.newBatchPool(parallelism);
         try {
             ExportPlan plan = planChunks(s);
             checkDrift(plan.columns());
@@ -336,7 +340,7 @@ public final class ExportRun {
             int total = resuming ? unfinished.get().chunks().size() : tasks.size();
             progress.planned(total, plan.estimatedRows());
             AtomicLongArray nulls = new AtomicLongArray(plan.columns().size());
-            RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, progress);
+            RunContext ctx = context(s, prefix, plan.columns(), writers, writerPool, batchPool, progress);
             if (dispatcher != null) {
                 runRemote(s, ctx, runId, plan, tasks, nulls);
             } else {
@@ -351,6 +355,7 @@ public final class ExportRun {
         } finally {
             writers.shutdownNow();
             writerPool.close();
+            batchPool.close();
         }
     }
 
@@ -756,7 +761,7 @@ public final class ExportRun {
     // ---------------------------------------------------------------- helpers
 
     private RunContext context(Setup s, String prefix, List<Column> columns, ExecutorService writers,
-            FormatWriterPool writerPool, RunProgress progress) {
+            IdlePool<FormatWriter> writerPool, IdlePool<BatchHandoff> batchPool, RunProgress progress) {
         long runLimit = s.allocator.getLimit();
         long chunkLimit = runLimit / Math.max(1, parallelism);
         long batchTarget = batchTarget(profile, chunkLimit);
@@ -767,7 +772,7 @@ public final class ExportRun {
         uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
                 Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
-                batchTarget, writers, writerPool, progress, unique, export.reconcile(), losses);
+                batchTarget, writers, writerPool, batchPool, progress, unique, export.reconcile(), losses);
     }
 
     /**

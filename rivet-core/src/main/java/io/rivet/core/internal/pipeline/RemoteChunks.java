@@ -10,6 +10,7 @@ import io.rivet.core.internal.plan.ChunkTask;
 import io.rivet.core.internal.source.SourceConnections;
 import io.rivet.core.internal.source.SourceErrors;
 import io.rivet.core.spi.Column;
+import io.rivet.core.spi.FormatWriter;
 import io.rivet.core.spi.SessionSettings;
 import io.rivet.exception.ExportCancelledException;
 import io.rivet.exception.RivetException;
@@ -54,7 +55,8 @@ public final class RemoteChunks implements AutoCloseable {
     private final Sink sink;
     private final BufferAllocator allocator;
     private final ExecutorService writer;
-    private final FormatWriterPool writerPool = new FormatWriterPool(1);
+    private final IdlePool<FormatWriter> writerPool = RunContext.newWriterPool(1);
+    private final IdlePool<BatchHandoff> batchPool = RunContext.newBatchPool(1);
     private final RunContext context;
     private final Profile profile;
 
@@ -79,7 +81,7 @@ public final class RemoteChunks implements AutoCloseable {
         this.context = new RunContext(job.exportName(), job.target(), job.prefix(), profile,
                 new SessionSettings(profile.statementTimeout(), profile.lockTimeout()), source.dialect(), columns,
                 Column.arrowSchema(columns), sink, providers.format(job.format().name()), job.format().toFormat(),
-                job.maxFileSize(), allocator, job.chunkMemoryLimit(), batchTarget, writer, writerPool,
+                job.maxFileSize(), allocator, job.chunkMemoryLimit(), batchTarget, writer, writerPool, batchPool,
                 new RunProgress(job.exportName(), new io.rivet.ExportListener() { }), null, job.reconcile(),
                 new LossTracker(job.exportName(), false));
     }
@@ -179,6 +181,7 @@ public final class RemoteChunks implements AutoCloseable {
     public void close() {
         writer.shutdownNow();
         writerPool.close();
+        batchPool.close();
         try {
             allocator.close();
         } finally {

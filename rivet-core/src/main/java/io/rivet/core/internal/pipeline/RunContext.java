@@ -7,6 +7,7 @@ import io.rivet.core.internal.verify.UniqueTracker;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.Dialect;
 import io.rivet.core.spi.FormatProvider;
+import io.rivet.core.spi.FormatWriter;
 import io.rivet.core.spi.SessionSettings;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,8 +21,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
 record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
         Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
-        ExecutorService writers, FormatWriterPool writerPool, RunProgress progress, UniqueTracker unique,
-        boolean reconcile, LossTracker losses) {
+        ExecutorService writers, IdlePool<FormatWriter> writerPool, IdlePool<BatchHandoff> batchPool,
+        RunProgress progress, UniqueTracker unique, boolean reconcile, LossTracker losses) {
+
+    /** The pool of a run's idle format writers, one kept per worker. */
+    static IdlePool<FormatWriter> newWriterPool(int workers) {
+        return new IdlePool<>(workers, w -> true, FormatWriter::close);
+    }
+
+    /** The pool of a run's idle batch handoffs, one kept per worker. */
+    static IdlePool<BatchHandoff> newBatchPool(int workers) {
+        return new IdlePool<>(workers, BatchHandoff::reusable, BatchHandoff::close);
+    }
 
     ChunkFileWriter newFileWriter(int chunk, BufferAllocator chunkAllocator) {
         return new ChunkFileWriter(sink, prefix, chunk, formats, format, columns, maxFileSize, chunkAllocator,
