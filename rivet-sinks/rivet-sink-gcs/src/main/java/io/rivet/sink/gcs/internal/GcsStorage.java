@@ -9,7 +9,6 @@ import io.rivet.exception.SinkException;
 import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.BufferedInputStream;
-import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -118,17 +117,7 @@ public final class GcsStorage implements AutoCloseable {
         return uploads;
     }
 
-    /** A pooled (off-heap) chunk buffer of {@code length} bytes. */
-    ByteBuffer takeBuffer(int length) {
-        return buffers.take(length);
-    }
-
-    /** Returns a chunk buffer from {@link #takeBuffer(int)} once nobody reads it any more. */
-    void giveBuffer(ByteBuffer buffer) {
-        buffers.give(buffer);
-    }
-
-    /** The chunk buffers (for tests). */
+    /** The pool of chunk buffers the object writers stream through. */
     PartBufferPool buffers() {
         return buffers;
     }

@@ -1,18 +1,15 @@
 package io.rivet.sink.s3.internal;
 
-import io.rivet.exception.ExportCancelledException;
 import io.rivet.exception.SinkException;
-import io.rivet.spi.ObjectWriter;
+import io.rivet.sink.support.BufferedObjectWriter;
 import io.rivet.sink.support.ByteBufferInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,168 +30,47 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * One object streaming into S3. Bytes fill a part buffer; each full part is handed to the sink's upload threads while
- * the next one fills, with at most {@link S3Settings#partsInFlight()} parts of this object uploading at once (the
- * writer blocks on the next part until one finishes). So memory per object is at most {@code partsInFlight + 1}
- * parts, and nothing is staged on local disk.
+ * One object streaming into S3. Bytes fill a part buffer ({@link BufferedObjectWriter}); each full part is handed to
+ * the sink's upload threads while the next one fills, with at most {@link S3Settings#partsInFlight()} parts of this
+ * object uploading at once (the writer blocks on the next part until one finishes). So memory per object is at most
+ * {@code partsInFlight + 1} parts, and nothing is staged on local disk.
  *
- * <p>Part buffers come from the sink's {@link io.rivet.sink.support.PartBufferPool} (off-heap) and are never copied on
- * the way out: the request body reads the buffer itself, a retry reads it again from the start, and the buffer goes
- * back to the pool only when its upload has completed or definitively failed. The first bytes of an object fill a
- * small heap buffer that grows up to {@link #SMALL_OBJECT}, so the manifest, {@code _SUCCESS} and other small files
- * never take a part buffer. With checksums on, the part's CRC32 is computed here, from the buffer, and sent as a
- * header the store verifies; the SDK then streams the body as it is instead of re-chunking it to append a trailer.
+ * <p>Part buffers are never copied on the way out: the request body reads the buffer itself, a retry reads it again
+ * from the start, and the buffer goes back to the pool only when its upload has completed or definitively failed.
+ * With checksums on, the part's CRC32 is computed here, from the buffer, and sent as a header the store verifies; the
+ * SDK then streams the body as it is instead of re-chunking it to append a trailer.
  *
  * <p>The multipart upload starts with the first full part. {@link #commit()} uploads the rest and completes it; the
- * object becomes visible only then, all at once. An object that never filled a part (under {@link #SMALL_OBJECT} when
- * its stream is closed, or any size at commit) is sent with a single PutObject at commit. {@link #abort()} aborts the
- * multipart upload; a part still uploading at that moment triggers a second abort when it ends, so no part survives.
+ * object becomes visible only then, all at once. An object that never filled a part is sent with a single PutObject
+ * at commit. {@link #abort()} aborts the multipart upload; a part still uploading at that moment triggers a second
+ * abort when it ends, so no part survives.
  *
- * <p>Closing {@link #stream()} means "no more bytes": the last part is sent right away, so a finished file waiting for
- * its chunk to commit holds no buffer. Not thread-safe for writing (one writer thread); {@link #commit()},
- * {@link #abort()} and {@link #close()} may come from another thread, and abort may interrupt a commit.
+ * <p>Not thread-safe for writing (one writer thread); {@link #commit()}, {@link #abort()} and {@link #close()} may
+ * come from another thread, and abort may interrupt a commit.
  */
-final class S3ObjectWriter implements ObjectWriter {
+final class S3ObjectWriter extends BufferedObjectWriter {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectWriter.class);
-    /** A closed stream with fewer bytes than this waits in memory for one PutObject at commit. */
-    static final int SMALL_OBJECT = 1024 * 1024;
-    /** The first buffer; it grows on the heap to {@link #SMALL_OBJECT}, then moves into a pooled part buffer. */
-    private static final int FIRST_BUFFER = 64 * 1024;
     private static final String PART_MIME_TYPE = "application/octet-stream";
 
-    private enum State { OPEN, COMMITTING, COMMITTED, ABORTED }
-
     private final S3Storage store;
-    private final String key;
     private final String objectKey;
     private final String contentType;
     private final long basePartSize;
     private final Semaphore permits;
-    private final PartStream stream = new PartStream();
     private final ConcurrentSkipListMap<Integer, CompletedPart> uploaded = new ConcurrentSkipListMap<>();
     private final AtomicReference<Throwable> partFailure = new AtomicReference<>();
 
-    private final Object lock = new Object();
-    private volatile State state = State.OPEN; // written under lock; read freely by the writer
     private String uploadId; // guarded by lock
     private int active; // parts submitted and not finished, guarded by lock
     private final Set<Thread> running = new HashSet<>(); // threads uploading a part, guarded by lock
 
-    // Owned by the writing thread, then by the committing thread (the writer has finished by then). The buffer is in
-    // write mode: its position is the number of bytes filled. Heap while small, else a pooled (direct) part buffer.
-    private ByteBuffer buffer;
-    private int nextPart = 1;
-    private int partsSent;
-    private boolean streamClosed;
-    private volatile Thread writerThread; // the thread that writes the stream, once it has written
-
     S3ObjectWriter(S3Storage store, String key) {
+        super(key, "S3 sink " + store.location(), store.location(), store.buffers());
         this.store = store;
-        this.key = key;
         this.objectKey = store.objectKey(key);
         this.contentType = S3Storage.contentType(key);
         this.basePartSize = store.settings().partSize();
         this.permits = new Semaphore(store.settings().partsInFlight());
-    }
-
-    @Override
-    public String key() {
-        return key;
-    }
-
-    /**
-     * The stream into the object. Its {@code flush()} sends nothing (parts go when full); its {@code close()} means
-     * "no more bytes" and neither publishes nor aborts. Its {@code IOException}s carry a {@link SinkException} as
-     * cause.
-     */
-    @Override
-    public OutputStream stream() {
-        return stream;
-    }
-
-    /**
-     * Publishes the object: PutObject for a small one, otherwise the last part and CompleteMultipartUpload.
-     *
-     * @throws SinkException naming the bucket and key when it fails (the upload is then aborted)
-     * @throws ExportCancelledException when the thread is interrupted or the writer is aborted meanwhile
-     * @throws IllegalStateException when already committed or aborted
-     */
-    @Override
-    public void commit() {
-        synchronized (lock) {
-            if (state != State.OPEN) {
-                throw new IllegalStateException("object \"" + key + "\" in " + store.location() + " was already "
-                        + (state == State.COMMITTED ? "committed" : "aborted"));
-            }
-            state = State.COMMITTING;
-        }
-        boolean done = false;
-        try {
-            checkPartFailure();
-            String id;
-            synchronized (lock) {
-                id = uploadId;
-            }
-            if (id == null) {
-                // Never filled a part: one request, visible at once when it succeeds.
-                putObject();
-            } else {
-                if (count() > 0) {
-                    sendPart();
-                }
-                awaitParts();
-                checkPartFailure();
-                complete();
-            }
-            synchronized (lock) {
-                if (state == State.COMMITTING) {
-                    state = State.COMMITTED;
-                    done = true;
-                }
-            }
-            if (!done) {
-                throw cancelled(null);
-            }
-        } catch (IOException e) {
-            throw asSinkException(e);
-        } finally {
-            if (!done) {
-                abort();
-            }
-            // The committing thread owns the buffer now, and the PutObject that read it has returned.
-            releaseBuffer();
-        }
-    }
-
-    /**
-     * Aborts the multipart upload if one was started; nothing becomes visible. Never throws; may be repeated. Parts
-     * uploading return their buffers when their request ends; the buffer being filled goes back at once when the
-     * writing thread aborts, else on that thread's next write.
-     */
-    @Override
-    public void abort() {
-        String id;
-        synchronized (lock) {
-            if (state == State.COMMITTED || state == State.ABORTED) {
-                return;
-            }
-            state = State.ABORTED;
-            id = uploadId;
-            // Cut short retries and waits of parts still uploading; each aborts once more when it ends.
-            running.forEach(Thread::interrupt);
-            lock.notifyAll();
-        }
-        if (writerThread == null || writerThread == Thread.currentThread()) {
-            releaseBuffer();
-        }
-        if (id != null) {
-            abortUpload(id);
-        }
-    }
-
-    @Override
-    public void close() {
-        abort();
     }
 
     @Override
@@ -204,61 +80,42 @@ final class S3ObjectWriter implements ObjectWriter {
         }
     }
 
-    // ------------------------------------------------------------------ writing (writer thread)
-
-    private void ensureWritable() throws IOException {
-        if (writerThread == null) {
-            writerThread = Thread.currentThread();
+    /** PutObject for an object that never filled a part, otherwise the last part and CompleteMultipartUpload. */
+    @Override
+    protected void publish() throws IOException {
+        String id;
+        synchronized (lock) {
+            id = uploadId;
         }
-        if (streamClosed) {
-            throw new IOException("the stream of \"" + key + "\" in " + store.location() + " is closed");
-        }
-        State now = state;
-        if (now != State.OPEN) {
-            if (now == State.ABORTED) {
-                releaseBuffer(); // aborted from another thread: this (the writing) thread hands the buffer back
+        if (id == null) {
+            // Never filled a part: one request, visible at once when it succeeds.
+            putObject();
+        } else {
+            if (count() > 0) {
+                sendPart();
             }
-            throw new IOException("\"" + key + "\" in " + store.location() + " was already "
-                    + now.name().toLowerCase(java.util.Locale.ROOT));
+            awaitParts();
+            checkFailure();
+            complete();
         }
-        checkPartFailure();
-    }
-
-    /** Bytes filled in the current buffer. */
-    private int count() {
-        return buffer == null ? 0 : buffer.position();
     }
 
     /**
-     * Makes room in the buffer: grows the small first buffer (on the heap, up to {@link #SMALL_OBJECT}), moves it into
-     * a pooled part buffer, or sends the full part and takes the next pooled buffer.
+     * Aborts the multipart upload if one was started, after cutting short the retries and waits of parts still
+     * uploading; each of those aborts once more when it ends, so no part survives.
      */
-    private void makeRoom() throws IOException {
-        int partSize = partSize(nextPart);
-        if (buffer == null) {
-            buffer = nextPart == 1 ? ByteBuffer.allocate(Math.min(FIRST_BUFFER, partSize)) : store.takeBuffer(partSize);
-        } else if (buffer.capacity() < partSize) {
-            ByteBuffer larger = buffer.capacity() < SMALL_OBJECT
-                    ? ByteBuffer.allocate(Math.min(SMALL_OBJECT, 2 * buffer.capacity()))
-                    : store.takeBuffer(partSize);
-            larger.put(buffer.flip());
-            buffer = larger; // the old one was a heap buffer
-        } else {
-            sendPart();
-            buffer = store.takeBuffer(partSize(nextPart));
-        }
+    @Override
+    protected Runnable abortLocked() {
+        String id = uploadId;
+        running.forEach(Thread::interrupt);
+        return id == null ? null : () -> abortUpload(id);
     }
 
-    /** Hands the current buffer back to the pool (heap buffers are simply dropped). Writing or committing thread. */
-    private void releaseBuffer() {
-        ByteBuffer b = buffer;
-        buffer = null;
-        if (b != null && b.isDirect()) {
-            store.giveBuffer(b);
-        }
-    }
+    // ------------------------------------------------------------------ writing (writer thread)
 
-    private int partSize(int part) throws IOException {
+    @Override
+    protected int partSize() throws IOException {
+        int part = partsSent + 1;
         if (part > PartSizes.MAX_PARTS) {
             SinkException tooLarge = new SinkException(null, store.location(), key, "S3 sink " + store.location()
                     + ": \"" + key + "\" is larger than the " + PartSizes.capacity(basePartSize) + " bytes one"
@@ -269,42 +126,14 @@ final class S3ObjectWriter implements ObjectWriter {
         return PartSizes.size(basePartSize, part);
     }
 
-    /** "No more bytes": sends the last part if the upload is multipart (or large enough to be). */
-    private void finishWriting() throws IOException {
-        if (streamClosed) {
-            return;
-        }
-        streamClosed = true;
-        if (state == State.ABORTED) {
-            releaseBuffer(); // the writing thread's buffer, which an abort from another thread left to it
-            return;
-        }
-        checkPartFailure();
-        boolean multipart;
-        synchronized (lock) {
-            multipart = uploadId != null;
-        }
-        if (!multipart && count() < SMALL_OBJECT) {
-            // Waits for commit in memory; keep only what it needs.
-            if (buffer != null && buffer.capacity() - count() > 16 * 1024) {
-                ByteBuffer exact = ByteBuffer.allocate(count()).put(buffer.flip());
-                releaseBuffer();
-                buffer = exact;
-            }
-            return;
-        }
-        if (count() > 0) {
-            sendPart();
-        }
-    }
-
     /**
      * Hands the buffer to an upload thread as the next part (the upload gives it back to the pool); blocks while too
      * many are in flight.
      */
-    private void sendPart() throws IOException {
+    @Override
+    protected void sendPart() throws IOException {
         startUpload();
-        int number = nextPart;
+        int number = partsSent + 1;
         ByteBuffer part = buffer;
         try {
             permits.acquire();
@@ -316,7 +145,7 @@ final class S3ObjectWriter implements ObjectWriter {
         synchronized (lock) {
             if (state == State.ABORTED) {
                 permits.release();
-                throw new IOException("\"" + key + "\" in " + store.location() + " was aborted");
+                throw abortedException();
             }
             active++;
         }
@@ -331,10 +160,9 @@ final class S3ObjectWriter implements ObjectWriter {
             permits.release();
             throw new IOException("the S3 sink " + store.location() + " is closed; cannot upload \"" + key + "\"", e);
         }
-        nextPart++;
         partsSent++;
         buffer = null;
-        checkPartFailure();
+        checkFailure();
     }
 
     private void startUpload() throws IOException {
@@ -369,7 +197,7 @@ final class S3ObjectWriter implements ObjectWriter {
         }
         if (abortedMeanwhile) {
             abortUpload(id);
-            throw new IOException("\"" + key + "\" in " + store.location() + " was aborted");
+            throw abortedException();
         }
         LOG.debug("S3 sink {}: started multipart upload of {}", store.location(), key);
     }
@@ -414,7 +242,7 @@ final class S3ObjectWriter implements ObjectWriter {
             // An interrupt was meant for this part only; the pool thread goes on to other work.
             Thread.interrupted();
             // The request and all its retries are over: nobody reads the buffer any more.
-            store.giveBuffer(part);
+            giveBuffer(part);
             permits.release();
             if (abortAgain) {
                 // This part may have landed after the abort; S3 then needs another abort to drop it.
@@ -556,7 +384,8 @@ final class S3ObjectWriter implements ObjectWriter {
 
     // ------------------------------------------------------------------ failures
 
-    private void checkPartFailure() throws IOException {
+    @Override
+    protected void checkFailure() throws IOException {
         Throwable t = partFailure.get();
         if (t != null) {
             SinkException e = t instanceof SdkException sdk
@@ -572,62 +401,5 @@ final class S3ObjectWriter implements ObjectWriter {
             return cancelled(e);
         }
         return failure.get();
-    }
-
-    private ExportCancelledException cancelled(Throwable cause) {
-        return new ExportCancelledException(null, "The upload of \"" + key + "\" to " + store.location()
-                + " was cancelled; nothing was published.", cause);
-    }
-
-    private RuntimeException asSinkException(IOException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof SinkException s) {
-            return s;
-        }
-        if (e instanceof InterruptedIOException) {
-            return cancelled(e);
-        }
-        return new SinkException(null, store.location(), key, "S3 sink " + store.location() + ": writing \"" + key
-                + "\" failed: " + e.getMessage(), e, false);
-    }
-
-    /** The object's stream; see {@link S3ObjectWriter#stream()}. */
-    private final class PartStream extends OutputStream {
-        @Override
-        public void write(int b) throws IOException {
-            ensureWritable();
-            if (buffer == null || !buffer.hasRemaining()) {
-                makeRoom();
-            }
-            buffer.put((byte) b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return;
-            }
-            ensureWritable();
-            while (len > 0) {
-                if (buffer == null || !buffer.hasRemaining()) {
-                    makeRoom();
-                }
-                int n = Math.min(len, buffer.remaining());
-                buffer.put(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-
-        /** Sends nothing: parts go when they are full. */
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() throws IOException {
-            finishWriting();
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.rivet.exception.SinkException;
 import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,17 +136,7 @@ public final class S3Storage implements AutoCloseable {
         return uploads;
     }
 
-    /** A pooled (off-heap) part buffer of {@code length} bytes. */
-    ByteBuffer takeBuffer(int length) {
-        return buffers.take(length);
-    }
-
-    /** Returns a part buffer from {@link #takeBuffer(int)} once nobody reads it any more. */
-    void giveBuffer(ByteBuffer buffer) {
-        buffers.give(buffer);
-    }
-
-    /** The part buffers (for tests). */
+    /** The pool of part buffers the object writers stream through. */
     PartBufferPool buffers() {
         return buffers;
     }
