@@ -6,6 +6,7 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import io.rivet.exception.SinkException;
 import io.rivet.sink.support.BufferedObjectWriter;
+import io.rivet.sink.support.ObjectKeys;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -171,7 +172,7 @@ final class GcsObjectWriter extends BufferedObjectWriter {
     // ------------------------------------------------------------------ publishing
 
     private BlobInfo blobInfo() {
-        return BlobInfo.newBuilder(blobId).setContentType(GcsStorage.contentType(key)).build();
+        return BlobInfo.newBuilder(blobId).setContentType(ObjectKeys.contentType(key)).build();
     }
 
     private Blob createSmall() {

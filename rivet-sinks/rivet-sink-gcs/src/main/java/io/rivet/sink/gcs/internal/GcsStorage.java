@@ -6,15 +6,14 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
 import io.rivet.exception.SinkException;
+import io.rivet.sink.support.ObjectKeys;
 import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,6 +38,7 @@ public final class GcsStorage implements AutoCloseable {
     private final String bucket;
     private final String rootPrefix;
     private final String location;
+    private final ObjectKeys keys;
     private final int chunkSize;
     private final String endpointDescription;
     private final ThreadPoolExecutor uploads;
@@ -68,6 +68,7 @@ public final class GcsStorage implements AutoCloseable {
         this.chunkSize = chunkSize;
         this.endpointDescription = endpointDescription;
         this.location = "gs://" + bucket + "/" + rootPrefix;
+        this.keys = new ObjectKeys("GCS", "GCS sink " + location, location, rootPrefix, MAX_NAME_BYTES, false);
         AtomicInteger n = new AtomicInteger();
         this.uploads = new ThreadPoolExecutor(uploadThreads, uploadThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -198,53 +199,10 @@ public final class GcsStorage implements AutoCloseable {
         }
     }
 
-    /** The MIME type recorded on objects, from the key's extension. */
-    static String contentType(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".parquet")) {
-            return "application/vnd.apache.parquet";
-        }
-        if (lower.endsWith(".csv")) {
-            return "text/csv; charset=utf-8";
-        }
-        if (lower.endsWith(".json")) {
-            return "application/json";
-        }
-        if (lower.endsWith("_success")) {
-            return "text/plain; charset=utf-8";
-        }
-        return "application/octet-stream";
-    }
 
+    /** Checks a key (or a prefix); see {@link ObjectKeys#check}. */
     void checkKey(String key, boolean prefix) {
-        Objects.requireNonNull(key, prefix ? "prefix" : "key");
-        String problem = null;
-        if (key.isEmpty() && !prefix) {
-            problem = "it is empty";
-        } else if (key.startsWith("/")) {
-            problem = "it starts with '/'; keys are relative to the sink's root";
-        } else if (key.indexOf('\0') >= 0 || key.indexOf('\r') >= 0 || key.indexOf('\n') >= 0) {
-            problem = "it contains a NUL or line-break character";
-        } else if (key.indexOf('\\') >= 0) {
-            problem = "it contains '\\'; separate folders with '/'";
-        } else if ((rootPrefix + key).getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            problem = "with the prefix it is longer than GCS's 1,024-byte limit";
-        } else if (!key.isEmpty()) {
-            String[] segments = key.split("/", -1);
-            for (int i = 0; i < segments.length; i++) {
-                String s = segments[i];
-                boolean last = i == segments.length - 1;
-                if (s.isEmpty() && !(prefix && last)) {
-                    problem = "it has an empty segment ('//' or a trailing '/')";
-                } else if ((s.equals(".") || s.equals("..")) && !(prefix && last && s.equals("."))) {
-                    problem = "it has a '" + s + "' segment; keys must be canonical";
-                }
-            }
-        }
-        if (problem != null) {
-            throw new SinkException(null, location, key, "GCS sink " + location + ": invalid " + (prefix ? "prefix"
-                    : "key") + " \"" + key + "\": " + problem + ".", null, false);
-        }
+        keys.check(key, prefix);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.rivet.sink.s3.internal;
 import io.rivet.exception.SinkException;
 import io.rivet.sink.support.BufferedObjectWriter;
 import io.rivet.sink.support.ByteBufferInputStream;
+import io.rivet.sink.support.ObjectKeys;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -68,7 +69,7 @@ final class S3ObjectWriter extends BufferedObjectWriter {
         super(key, "S3 sink " + store.location(), store.location(), store.buffers());
         this.store = store;
         this.objectKey = store.objectKey(key);
-        this.contentType = S3Storage.contentType(key);
+        this.contentType = ObjectKeys.contentType(key);
         this.basePartSize = store.settings().partSize();
         this.permits = new Semaphore(store.settings().partsInFlight());
     }

@@ -1,13 +1,12 @@
 package io.rivet.sink.s3.internal;
 
 import io.rivet.exception.SinkException;
+import io.rivet.sink.support.ObjectKeys;
 import io.rivet.sink.support.PartBufferPool;
 import io.rivet.spi.ObjectWriter;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,6 +50,7 @@ public final class S3Storage implements AutoCloseable {
     private final String bucket;
     private final String rootPrefix;
     private final String location;
+    private final ObjectKeys keys;
     private final S3Settings settings;
     private final String endpointDescription;
     private final ThreadPoolExecutor uploads;
@@ -78,6 +78,7 @@ public final class S3Storage implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpointDescription = endpointDescription;
         this.location = "s3://" + bucket + "/" + rootPrefix;
+        this.keys = new ObjectKeys("S3", "S3 sink " + location, location, rootPrefix, MAX_KEY_BYTES, true);
         AtomicInteger n = new AtomicInteger();
         this.uploads = new ThreadPoolExecutor(settings.uploadThreads(), settings.uploadThreads(), 30,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -273,57 +274,10 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    /** The MIME type recorded on objects, from the key's extension. */
-    static String contentType(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".parquet")) {
-            return "application/vnd.apache.parquet";
-        }
-        if (lower.endsWith(".csv")) {
-            return "text/csv; charset=utf-8";
-        }
-        if (lower.endsWith(".json")) {
-            return "application/json";
-        }
-        if (lower.endsWith("_success")) {
-            return "text/plain; charset=utf-8";
-        }
-        return "application/octet-stream";
-    }
 
-    /**
-     * Checks a key (or a prefix): relative, no empty, {@code .} or {@code ..} segment (a prefix may end in the middle
-     * of a segment or with {@code /}), no NUL or backslash, at most 1,024 bytes with the root prefix.
-     */
+    /** Checks a key (or a prefix); see {@link ObjectKeys#check}. */
     void checkKey(String key, boolean prefix) {
-        Objects.requireNonNull(key, prefix ? "prefix" : "key");
-        String problem = null;
-        if (key.isEmpty() && !prefix) {
-            problem = "it is empty";
-        } else if (key.startsWith("/")) {
-            problem = "it starts with '/'; keys are relative to the sink's root";
-        } else if (key.indexOf('\0') >= 0) {
-            problem = "it contains a NUL character";
-        } else if (key.indexOf('\\') >= 0) {
-            problem = "it contains '\\'; separate folders with '/'";
-        } else if ((rootPrefix + key).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            problem = "with the prefix it is longer than S3's 1,024-byte limit";
-        } else if (!key.isEmpty()) {
-            String[] segments = key.split("/", -1);
-            for (int i = 0; i < segments.length; i++) {
-                String s = segments[i];
-                boolean last = i == segments.length - 1;
-                if (s.isEmpty() && !(prefix && last)) {
-                    problem = "it has an empty segment ('//' or a trailing '/')";
-                } else if ((s.equals(".") || s.equals("..")) && !(prefix && last && s.equals("."))) {
-                    problem = "it has a '" + s + "' segment; keys must be canonical";
-                }
-            }
-        }
-        if (problem != null) {
-            throw new SinkException(null, location, key, "S3 sink " + location + ": invalid " + (prefix ? "prefix"
-                    : "key") + " \"" + key + "\": " + problem + ".", null, false);
-        }
+        keys.check(key, prefix);
     }
 
     @Override
