@@ -5,14 +5,12 @@ import io.rivet.DataSize;
 import io.rivet.Sink;
 import io.rivet.exception.RivetConfigException;
 import io.rivet.sink.gcs.GcsSink;
+import io.rivet.sink.support.SinkOptions;
 import io.rivet.spi.SinkProvider;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -61,29 +59,13 @@ public final class GcsSinkProvider implements SinkProvider {
     public Sink create(URI uri, Map<String, String> options) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
-        if (!"gs".equalsIgnoreCase(uri.getScheme())) {
-            throw new RivetConfigException("The URI " + uri + " is not a gs: URI; write gs://bucket/prefix/.");
-        }
-        String bucket = uri.getAuthority();
-        if (bucket == null || bucket.isEmpty() || uri.getRawUserInfo() != null || uri.getPort() != -1
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || bucket.contains("@")) {
-            throw new RivetConfigException("The sink URI must have the form gs://bucket/prefix/ with no user, port,"
-                    + " query or fragment; set credentials with credentials_file or Application Default Credentials.");
-        }
-        List<String> unknown = new ArrayList<>();
-        for (String key : options.keySet()) {
-            if (!OPTIONS.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        String where = "GCS sink " + uri;
-        if (!unknown.isEmpty()) {
-            throw new RivetConfigException(where + ": unknown option" + (unknown.size() == 1 ? " " : "s ") + unknown
-                    + "; the options are " + String.join(", ", OPTIONS) + ".");
-        }
-        GcsSink.Builder b = GcsSink.builder().bucket(bucket).prefix(uri.getPath() == null ? "" : uri.getPath());
-        String file = options.get("credentials_file");
-        boolean anonymous = options.containsKey("anonymous") && bool(where, "anonymous", options.get("anonymous"));
+        String bucket = SinkOptions.bucket(uri, "gs", uri.toString(), "set credentials with credentials_file or"
+                + " Application Default Credentials.");
+        SinkOptions o = new SinkOptions("GCS sink " + uri, options, OPTIONS);
+        String where = o.where();
+        GcsSink.Builder b = GcsSink.builder().bucket(bucket).prefix(SinkOptions.prefix(uri));
+        String file = o.get("credentials_file");
+        boolean anonymous = Boolean.TRUE.equals(o.bool("anonymous"));
         if (file != null && anonymous) {
             throw new RivetConfigException(where + ": credentials_file and anonymous: true exclude each other.");
         }
@@ -97,58 +79,26 @@ public final class GcsSinkProvider implements SinkProvider {
         if (anonymous) {
             b.credentials(NoCredentials.getInstance());
         }
-        if (options.get("project_id") != null) {
-            b.projectId(options.get("project_id"));
+        if (o.get("project_id") != null) {
+            b.projectId(o.get("project_id"));
         }
-        if (options.get("endpoint") != null) {
-            b.endpoint(endpoint(where, options.get("endpoint")));
+        URI endpoint = o.endpoint("endpoint", "http://127.0.0.1:4443");
+        if (endpoint != null) {
+            b.endpoint(endpoint);
         }
         try {
-            if (options.containsKey("chunk_size")) {
-                b.chunkSize(DataSize.parse(options.get("chunk_size")));
+            if (o.has("chunk_size")) {
+                b.chunkSize(DataSize.parse(o.get("chunk_size")));
             }
-            if (options.containsKey("upload_threads")) {
-                b.uploadThreads(integer(where, "upload_threads", options.get("upload_threads")));
+            if (o.has("upload_threads")) {
+                b.uploadThreads(o.integer("upload_threads"));
             }
-            if (options.containsKey("max_attempts")) {
-                b.maxAttempts(integer(where, "max_attempts", options.get("max_attempts")));
+            if (o.has("max_attempts")) {
+                b.maxAttempts(o.integer("max_attempts"));
             }
         } catch (IllegalArgumentException e) {
             throw new RivetConfigException(where + ": " + e.getMessage() + ".", e);
         }
         return b.build();
-    }
-
-    private static URI endpoint(String where, String text) {
-        try {
-            URI u = new URI(text);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null
-                    || u.getRawUserInfo() != null) {
-                throw new URISyntaxException(text, "it must be an http:// or https:// URL with a host and no user");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new RivetConfigException(where + ": endpoint is not usable (" + e.getReason() + ").", e);
-        }
-    }
-
-    private static boolean bool(String where, String option, String value) {
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        throw new RivetConfigException(where + ": " + option + " must be true or false but is \"" + value + "\".");
-    }
-
-    private static int integer(String where, String option, String value) {
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new RivetConfigException(where + ": " + option + " must be a whole number but is \"" + value
-                    + "\".", e);
-        }
     }
 }

@@ -4,10 +4,9 @@ import io.rivet.DataSize;
 import io.rivet.Sink;
 import io.rivet.exception.RivetConfigException;
 import io.rivet.sink.s3.S3Sink;
+import io.rivet.sink.support.SinkOptions;
 import io.rivet.spi.SinkProvider;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,29 +75,12 @@ public final class S3SinkProvider implements SinkProvider {
     public Sink create(URI uri, Map<String, String> options) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
-        if (!"s3".equalsIgnoreCase(uri.getScheme())) {
-            throw new RivetConfigException("The URI " + uri + " is not an s3: URI; write s3://bucket/prefix/.");
-        }
-        String bucket = uri.getAuthority();
-        if (bucket == null || bucket.isEmpty() || uri.getRawUserInfo() != null || uri.getPort() != -1
-                || uri.getRawQuery() != null || uri.getRawFragment() != null || bucket.contains("@")) {
-            throw new RivetConfigException("The sink URI " + redact(uri) + " must have the form s3://bucket/prefix/"
-                    + " with no user, port, query or fragment; set credentials with access_key_env/secret_key_env or"
-                    + " the default chain, and the endpoint with the endpoint option.");
-        }
-        List<String> unknown = new ArrayList<>();
-        for (String key : options.keySet()) {
-            if (!OPTIONS.contains(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new RivetConfigException("S3 sink " + uri + ": unknown option" + (unknown.size() == 1 ? " " : "s ")
-                    + unknown + "; the options are " + String.join(", ", OPTIONS) + ".");
-        }
-        S3Sink.Builder b = S3Sink.builder().bucket(bucket).prefix(uri.getPath() == null ? "" : uri.getPath());
-        String where = "S3 sink " + uri;
-        String region = options.get("region");
+        String bucket = SinkOptions.bucket(uri, "s3", redact(uri), "set credentials with access_key_env/"
+                + "secret_key_env or the default chain, and the endpoint with the endpoint option.");
+        SinkOptions o = new SinkOptions("S3 sink " + uri, options, OPTIONS);
+        String where = o.where();
+        S3Sink.Builder b = S3Sink.builder().bucket(bucket).prefix(SinkOptions.prefix(uri));
+        String region = o.get("region");
         if (region != null) {
             if (!region.matches("[a-z0-9-]{2,40}")) {
                 throw new RivetConfigException(where + ": region \"" + region + "\" is not a region name such as"
@@ -106,19 +88,19 @@ public final class S3SinkProvider implements SinkProvider {
             }
             b.region(region);
         }
-        String endpoint = options.get("endpoint");
+        URI endpoint = o.endpoint("endpoint", "http://127.0.0.1:9000");
         if (endpoint != null) {
-            b.endpoint(endpoint(where, endpoint));
+            b.endpoint(endpoint);
         }
-        if (options.containsKey("path_style")) {
-            b.pathStyle(bool(where, "path_style", options.get("path_style")));
+        if (o.has("path_style")) {
+            b.pathStyle(o.bool("path_style"));
         }
-        if (options.containsKey("checksums")) {
-            b.checksums(bool(where, "checksums", options.get("checksums")));
+        if (o.has("checksums")) {
+            b.checksums(o.bool("checksums"));
         }
         credentials(where, options, b);
-        String sse = options.get("sse");
-        String kmsKey = options.get("sse_kms_key_id");
+        String sse = o.get("sse");
+        String kmsKey = o.get("sse_kms_key_id");
         if (sse != null) {
             switch (sse.toLowerCase(Locale.ROOT)) {
                 case "s3", "aes256", "sse-s3" -> {
@@ -141,17 +123,17 @@ public final class S3SinkProvider implements SinkProvider {
             b.sseKms(kmsKey);
         }
         try {
-            if (options.containsKey("part_size")) {
-                b.partSize(DataSize.parse(options.get("part_size")));
+            if (o.has("part_size")) {
+                b.partSize(DataSize.parse(o.get("part_size")));
             }
-            if (options.containsKey("parts_in_flight")) {
-                b.partsInFlight(integer(where, "parts_in_flight", options.get("parts_in_flight")));
+            if (o.has("parts_in_flight")) {
+                b.partsInFlight(o.integer("parts_in_flight"));
             }
-            if (options.containsKey("upload_threads")) {
-                b.uploadThreads(integer(where, "upload_threads", options.get("upload_threads")));
+            if (o.has("upload_threads")) {
+                b.uploadThreads(o.integer("upload_threads"));
             }
-            if (options.containsKey("max_attempts")) {
-                b.maxAttempts(integer(where, "max_attempts", options.get("max_attempts")));
+            if (o.has("max_attempts")) {
+                b.maxAttempts(o.integer("max_attempts"));
             }
         } catch (IllegalArgumentException e) {
             throw new RivetConfigException(where + ": " + e.getMessage() + ".", e);
@@ -189,40 +171,6 @@ public final class S3SinkProvider implements SinkProvider {
                     + " set; export it before running.");
         }
         return value;
-    }
-
-    private static URI endpoint(String where, String text) {
-        try {
-            URI u = new URI(text);
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null
-                    || u.getRawUserInfo() != null) {
-                throw new URISyntaxException(text, "it must be an http:// or https:// URL with a host and no user");
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new RivetConfigException(where + ": endpoint is not usable (" + e.getReason() + "), e.g."
-                    + " http://127.0.0.1:9000.", e);
-        }
-    }
-
-    private static boolean bool(String where, String option, String value) {
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        throw new RivetConfigException(where + ": " + option + " must be true or false but is \"" + value + "\".");
-    }
-
-    private static int integer(String where, String option, String value) {
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new RivetConfigException(where + ": " + option + " must be a whole number but is \"" + value
-                    + "\".", e);
-        }
     }
 
     private static String redact(URI uri) {
