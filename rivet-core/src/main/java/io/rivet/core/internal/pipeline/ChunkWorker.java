@@ -52,13 +52,20 @@ final class ChunkWorker {
             handoff = new BatchHandoff(run.schema(), run.allocator(), run.exportName() + "/batches",
                     run.chunkMemoryLimit(), POOL_SIZE);
         }
+        ChunkOutput out = null;
         try (BufferAllocator allocator = handoff.allocator().newChildAllocator(allocatorName, 0,
                 run.chunkMemoryLimit());
                 ChunkFileWriter files = run.newFileWriter(task.index(), allocator)) {
-            return run(connection, task, ownSnapshot, what, throttle, handoff, files);
+            out = run(connection, task, ownSnapshot, what, throttle, handoff, files);
+            return out;
         } finally {
-            // Kept for the worker's next chunk when it ended cleanly; closed otherwise.
-            run.batchPool().give(handoff);
+            // Kept for the worker's next chunk only when this one succeeded: after a failure or an interrupt the
+            // writer thread may still be on its way out and may still touch the handoff.
+            if (out != null) {
+                run.batchPool().give(handoff);
+            } else {
+                handoff.close();
+            }
         }
     }
 
