@@ -12,6 +12,8 @@ import io.rivet.SchemaDriftPolicy;
 import io.rivet.Sink;
 import io.rivet.Source;
 import io.rivet.exception.InvalidExportException;
+import io.rivet.sink.gcs.internal.GcsSinkProvider;
+import io.rivet.sink.s3.internal.S3SinkProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -45,13 +47,12 @@ final class ExportParser {
         MODE_OF_KEY.put("days_window", "time_window");
     }
 
-    /** Destination keys each object store reads (besides type, bucket and prefix). NOTE: mirrors the providers. */
-    private static final List<String> S3_KEYS = List.of("region", "endpoint", "path_style", "access_key_env",
-            "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "parts_in_flight",
-            "upload_threads",
-            "max_attempts", "checksums");
-    private static final List<String> GCS_KEYS = List.of("endpoint", "credentials_file", "project_id", "anonymous",
-            "chunk_size", "upload_threads", "max_attempts");
+    /**
+     * Destination keys each object store reads (besides type, bucket and prefix): the provider's own option list, so
+     * a key a provider reads can never be refused here (as {@code parts_in_flight} once was).
+     */
+    private static final List<String> S3_KEYS = S3SinkProvider.OPTIONS;
+    private static final List<String> GCS_KEYS = GcsSinkProvider.OPTIONS;
 
     private final YamlObject e;
     private final Problems problems;

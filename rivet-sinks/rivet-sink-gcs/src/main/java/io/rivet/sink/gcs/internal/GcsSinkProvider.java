@@ -35,7 +35,7 @@ import java.util.Objects;
  */
 public final class GcsSinkProvider implements SinkProvider {
 
-    /** The options this provider understands. NOTE: the CLI's destination keys mirror this list. */
+    /** The options this provider understands; the CLI accepts exactly these as YAML destination keys. */
     public static final List<String> OPTIONS = List.of("credentials_file", "project_id", "endpoint", "anonymous",
             "chunk_size", "upload_threads", "max_attempts");
 

@@ -42,7 +42,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 public final class S3SinkProvider implements SinkProvider {
 
-    /** The options this provider understands. NOTE: the CLI's destination keys mirror this list. */
+    /** The options this provider understands; the CLI accepts exactly these as YAML destination keys. */
     public static final List<String> OPTIONS = List.of("region", "endpoint", "path_style", "access_key_env",
             "secret_key_env", "session_token_env", "sse", "sse_kms_key_id", "part_size", "parts_in_flight",
             "upload_threads", "max_attempts", "checksums");
