@@ -47,8 +47,6 @@ public abstract class BufferedObjectWriter implements ObjectWriter {
     protected volatile State state = State.OPEN;
     /** The object's key (relative to the sink). */
     protected final String key;
-    /** How messages name the sink, e.g. {@code S3 sink s3://bucket/prefix/}. */
-    protected final String sinkName;
     /** Where the sink is, e.g. {@code s3://bucket/prefix/}. */
     protected final String location;
     /**
@@ -59,6 +57,8 @@ public abstract class BufferedObjectWriter implements ObjectWriter {
     /** Parts handed to {@link #sendPart()} so far. */
     protected int partsSent;
 
+    /** How messages name the sink, e.g. {@code S3 sink s3://bucket/prefix/}. */
+    private final String sinkName;
     private final PartBufferPool buffers;
     private final PartStream stream = new PartStream();
     private boolean streamClosed;
@@ -66,13 +66,13 @@ public abstract class BufferedObjectWriter implements ObjectWriter {
 
     /**
      * @param key the object's key
-     * @param sinkName how messages name the sink, e.g. {@code "S3 sink s3://bucket/prefix/"}
+     * @param store the store's name in messages, e.g. {@code "S3"}
      * @param location where the sink is, e.g. {@code "s3://bucket/prefix/"}
      * @param buffers the sink's pool of part buffers
      */
-    protected BufferedObjectWriter(String key, String sinkName, String location, PartBufferPool buffers) {
+    protected BufferedObjectWriter(String key, String store, String location, PartBufferPool buffers) {
         this.key = key;
-        this.sinkName = sinkName;
+        this.sinkName = store + " sink " + location;
         this.location = location;
         this.buffers = buffers;
     }

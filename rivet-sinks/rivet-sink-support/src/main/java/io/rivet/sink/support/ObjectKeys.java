@@ -21,16 +21,14 @@ public final class ObjectKeys {
 
     /**
      * @param store the store's name in messages, e.g. {@code "S3"}
-     * @param sinkName how messages name the sink, e.g. {@code "S3 sink s3://bucket/prefix/"}
      * @param location where the sink is, e.g. {@code "s3://bucket/prefix/"}
      * @param rootPrefix the prefix every key goes below: empty, or ending with {@code /}
      * @param maxBytes the store's limit on a full object name, in UTF-8 bytes
      * @param lineBreaksAllowed whether the store accepts CR and LF in names
      */
-    public ObjectKeys(String store, String sinkName, String location, String rootPrefix, int maxBytes,
-            boolean lineBreaksAllowed) {
+    public ObjectKeys(String store, String location, String rootPrefix, int maxBytes, boolean lineBreaksAllowed) {
         this.store = store;
-        this.sinkName = sinkName;
+        this.sinkName = store + " sink " + location;
         this.location = location;
         this.rootPrefix = rootPrefix;
         this.maxBytes = maxBytes;

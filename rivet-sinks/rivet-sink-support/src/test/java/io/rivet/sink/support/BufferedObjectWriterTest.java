@@ -24,7 +24,7 @@ class BufferedObjectWriterTest {
         boolean pooledAtCommit;
 
         RecordingWriter(PartBufferPool pool, int partSize) {
-            super("part-00000-000.parquet", "test sink mem://bucket/", "mem://bucket/", pool);
+            super("part-00000-000.parquet", "test", "mem://bucket/", pool);
             this.partSize = partSize;
         }
 

@@ -10,9 +10,8 @@ import io.rivet.exception.SinkException;
 import org.junit.jupiter.api.Test;
 
 class ObjectKeysTest {
-    private final ObjectKeys s3 = new ObjectKeys("S3", "S3 sink s3://b/root/", "s3://b/root/", "root/", 1024, true);
-    private final ObjectKeys gcs = new ObjectKeys("GCS", "GCS sink gs://b/root/", "gs://b/root/", "root/", 1024,
-            false);
+    private final ObjectKeys s3 = new ObjectKeys("S3", "s3://b/root/", "root/", 1024, true);
+    private final ObjectKeys gcs = new ObjectKeys("GCS", "gs://b/root/", "root/", 1024, false);
 
     private static String problem(ObjectKeys keys, String key, boolean prefix) {
         SinkException e = assertThrows(SinkException.class, () -> keys.check(key, prefix), key);

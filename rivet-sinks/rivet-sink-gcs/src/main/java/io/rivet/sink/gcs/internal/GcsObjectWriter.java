@@ -51,7 +51,7 @@ final class GcsObjectWriter extends BufferedObjectWriter {
     private long size;
 
     GcsObjectWriter(GcsStorage store, String key) {
-        super(key, "GCS sink " + store.location(), store.location(), store.buffers());
+        super(key, "GCS", store.location(), store.buffers());
         this.store = store;
         this.blobId = store.blobId(key);
     }

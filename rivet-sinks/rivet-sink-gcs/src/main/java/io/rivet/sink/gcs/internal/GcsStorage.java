@@ -68,7 +68,7 @@ public final class GcsStorage implements AutoCloseable {
         this.chunkSize = chunkSize;
         this.endpointDescription = endpointDescription;
         this.location = "gs://" + bucket + "/" + rootPrefix;
-        this.keys = new ObjectKeys("GCS", "GCS sink " + location, location, rootPrefix, MAX_NAME_BYTES, false);
+        this.keys = new ObjectKeys("GCS", location, rootPrefix, MAX_NAME_BYTES, false);
         AtomicInteger n = new AtomicInteger();
         this.uploads = new ThreadPoolExecutor(uploadThreads, uploadThreads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -198,7 +198,6 @@ public final class GcsStorage implements AutoCloseable {
             }
         }
     }
-
 
     /** Checks a key (or a prefix); see {@link ObjectKeys#check}. */
     void checkKey(String key, boolean prefix) {

@@ -66,7 +66,7 @@ final class S3ObjectWriter extends BufferedObjectWriter {
     private final Set<Thread> running = new HashSet<>(); // threads uploading a part, guarded by lock
 
     S3ObjectWriter(S3Storage store, String key) {
-        super(key, "S3 sink " + store.location(), store.location(), store.buffers());
+        super(key, "S3", store.location(), store.buffers());
         this.store = store;
         this.objectKey = store.objectKey(key);
         this.contentType = ObjectKeys.contentType(key);

@@ -78,7 +78,7 @@ public final class S3Storage implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.endpointDescription = endpointDescription;
         this.location = "s3://" + bucket + "/" + rootPrefix;
-        this.keys = new ObjectKeys("S3", "S3 sink " + location, location, rootPrefix, MAX_KEY_BYTES, true);
+        this.keys = new ObjectKeys("S3", location, rootPrefix, MAX_KEY_BYTES, true);
         AtomicInteger n = new AtomicInteger();
         this.uploads = new ThreadPoolExecutor(settings.uploadThreads(), settings.uploadThreads(), 30,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -273,7 +273,6 @@ public final class S3Storage implements AutoCloseable {
             }
         }
     }
-
 
     /** Checks a key (or a prefix); see {@link ObjectKeys#check}. */
     void checkKey(String key, boolean prefix) {
