@@ -4,8 +4,8 @@
 # means more than a time).
 #
 # Per run and table: the COPY baseline, then Rivet FAST (chunked, default chunk size, 2 workers, run through bin/rivet
-# with the launcher's default JVM settings). Then Rivet FAST on tables holding a tenth of the rows (memory must not grow with the table), and Rivet
-# SAFE on content_items. While each command runs, io.rivet.bench.macro.PgActivitySampler watches pg_stat_activity
+# with the launcher's default JVM settings). Then Rivet FAST on tables holding a tenth of the rows (memory must not
+# grow with the table), and Rivet SAFE on content_items. While each command runs, io.rivet.bench.macro.PgActivitySampler watches pg_stat_activity
 # and reports the longest single statement, the longest transaction and the most sessions PostgreSQL saw.
 #
 # Usage: scripts/bench-e2e.sh [runs]              (default 3)

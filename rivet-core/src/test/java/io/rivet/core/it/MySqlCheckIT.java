@@ -403,7 +403,6 @@ class MySqlCheckIT {
         }
     }
 
-
     @Test
     void inspector_findsATransactionOpenLongerThanAsked_andReadsTheServersTimeouts() throws Exception {
         MySqlDialect dialect = new MySqlDialect();
