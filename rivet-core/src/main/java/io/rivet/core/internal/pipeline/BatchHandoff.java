@@ -17,8 +17,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <p>The batches live in an Arrow allocator of the handoff's own, a child of the run's with the chunk's memory limit;
  * the chunk's other Arrow memory (its files' row groups) goes in a child of that one ({@link #allocator()}), so the
  * chunk's limit covers both. A handoff that ended cleanly ({@link #reusable()}) serves the worker's next chunk with the
- * same batches, whose buffers then keep the capacity they grew to, and remembers the widest row seen
- * ({@link #widestRow()}) to size them.
+ * same batches, whose buffers then keep the capacity they grew to. How many rows a batch takes is still decided per
+ * chunk (from the chunk's own first rows), so a chunk's files do not depend on which chunks its worker ran before.
  *
  * <p>Ownership: a batch taken with {@link #takeEmpty()} belongs to the reader until {@link #publish} hands it to the
  * writer; the writer owns it from {@link #takeFull()} until {@link #recycle} returns it. {@link #close()} frees every
@@ -34,7 +34,6 @@ final class BatchHandoff implements AutoCloseable {
     private final List<VectorSchemaRoot> all = new ArrayList<>();
     private volatile Throwable failure;
     private volatile boolean cancelled;
-    private long widestRow;
 
     /** {@code poolSize} batches of {@code schema} in a new child of {@code parent} limited to {@code limit} bytes. */
     BatchHandoff(Schema schema, BufferAllocator parent, String name, long limit, int poolSize) {
@@ -56,16 +55,6 @@ final class BatchHandoff implements AutoCloseable {
     /** The allocator holding the batches; the chunk's other Arrow memory goes in a child of it. */
     BufferAllocator allocator() {
         return allocator;
-    }
-
-    /** The widest row, in bytes, that a batch of this handoff has held; 0 before the first. Reader thread only. */
-    long widestRow() {
-        return widestRow;
-    }
-
-    /** Reader: records the widest row seen so far (see {@link #widestRow()}). */
-    void widestRow(long bytes) {
-        widestRow = bytes;
     }
 
     /**

@@ -139,9 +139,8 @@ final class ChunkWorker {
         java.util.Map<io.rivet.core.spi.BatchReader.Loss, Long> losses;
         long target = run.batchTargetBytes();
         int maxRows = run.profile().batchRows();
-        long widestRow = Math.max(1, handoff.widestRow());
-        int rows = target <= 0 ? maxRows
-                : handoff.widestRow() == 0 ? Math.min(PROBE_ROWS, maxRows) : rowsFor(target, widestRow, maxRows);
+        int rows = target > 0 ? Math.min(PROBE_ROWS, maxRows) : maxRows;
+        long widestRow = 1;
         try (BatchReader reader = openReader(connection, task)) {
             while (true) {
                 VectorSchemaRoot root = handoff.takeEmpty();
@@ -161,8 +160,7 @@ final class ChunkWorker {
                 }
                 if (target > 0) {
                     widestRow = Math.max(widestRow, bytesOf(root) / n);
-                    handoff.widestRow(widestRow);
-                    rows = rowsFor(target, widestRow, maxRows);
+                    rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, target / widestRow));
                 }
                 handoff.publish(root);
                 run.progress().rowsRead(n);
@@ -217,10 +215,6 @@ final class ChunkWorker {
             handoff.fail(t);
             throw t;
         }
-    }
-
-    private static int rowsFor(long targetBytes, long widestRow, int maxRows) {
-        return (int) Math.max(MIN_ROWS, Math.min(maxRows, targetBytes / widestRow));
     }
 
     private static long bytesOf(VectorSchemaRoot root) {
