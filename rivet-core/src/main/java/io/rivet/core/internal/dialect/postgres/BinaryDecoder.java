@@ -1,14 +1,13 @@
 package io.rivet.core.internal.dialect.postgres;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.SQLDataException;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
@@ -101,8 +100,9 @@ abstract class BinaryDecoder {
     /** Fixed-width vectors, written through their buffers; capacity grows when a value falls beyond it. */
     abstract static class Fixed extends BinaryDecoder {
         BaseFixedWidthVector vector;
-        ArrowBuf data;
-        ArrowBuf validity;
+        /** The vector's buffers, written unchecked: every index is below {@link #capacity}, grown first if not. */
+        final UncheckedBuffer data = new UncheckedBuffer();
+        final UncheckedBuffer validity = new UncheckedBuffer();
         int capacity;
 
         Fixed(String column, String sourceType) {
@@ -118,7 +118,7 @@ abstract class BinaryDecoder {
                 refresh();
             } else {
                 refresh();
-                validity.setZero(0, validity.capacity());
+                vector.getValidityBuffer().setZero(0, validity.capacity());
                 clearData();
             }
         }
@@ -128,8 +128,8 @@ abstract class BinaryDecoder {
         }
 
         private void refresh() {
-            data = vector.getDataBuffer();
-            validity = vector.getValidityBuffer();
+            data.bind(vector.getDataBuffer());
+            validity.bind(vector.getValidityBuffer());
             capacity = vector.getValueCapacity();
         }
 
@@ -137,7 +137,7 @@ abstract class BinaryDecoder {
             if (index >= capacity) {
                 grow(index);
             }
-            BitVectorHelper.setBit(validity, index);
+            validity.setBit(index);
         }
 
         @Override
@@ -162,7 +162,7 @@ abstract class BinaryDecoder {
 
         @Override
         void clearData() {
-            data.setZero(0, data.capacity());
+            vector.getDataBuffer().setZero(0, data.capacity());
         }
 
         @Override
@@ -172,7 +172,7 @@ abstract class BinaryDecoder {
             }
             present(index);
             if (b[off] != 0) {
-                BitVectorHelper.setBit(data, index);
+                data.setBit(index);
             }
         }
     }
@@ -413,9 +413,10 @@ abstract class BinaryDecoder {
     /** Variable-width vectors (Utf8, Binary): values appended to the data buffer, offsets written as they go. */
     abstract static class Var extends BinaryDecoder {
         BaseVariableWidthVector vector;
-        ArrowBuf data;
-        ArrowBuf offsets;
-        ArrowBuf validity;
+        /** The vector's buffers, written unchecked: {@link #begin} grows them before a value would not fit. */
+        final UncheckedBuffer data = new UncheckedBuffer();
+        final UncheckedBuffer offsets = new UncheckedBuffer();
+        final UncheckedBuffer validity = new UncheckedBuffer();
         int capacity;
         long dataCapacity;
         int end;
@@ -431,8 +432,7 @@ abstract class BinaryDecoder {
                 vector.setInitialCapacity(Math.max(rows, 1));
                 vector.allocateNew();
             } else {
-                ArrowBuf validityBuffer = vector.getValidityBuffer();
-                validityBuffer.setZero(0, validityBuffer.capacity());
+                vector.getValidityBuffer().setZero(0, vector.getValidityBuffer().capacity());
             }
             refresh();
             offsets.setInt(0, 0);
@@ -440,9 +440,9 @@ abstract class BinaryDecoder {
         }
 
         private void refresh() {
-            data = vector.getDataBuffer();
-            offsets = vector.getOffsetBuffer();
-            validity = vector.getValidityBuffer();
+            data.bind(vector.getDataBuffer());
+            offsets.bind(vector.getOffsetBuffer());
+            validity.bind(vector.getValidityBuffer());
             capacity = vector.getValueCapacity();
             dataCapacity = data.capacity();
         }
@@ -469,7 +469,7 @@ abstract class BinaryDecoder {
         final void commit(int index, long newEnd) {
             end = (int) newEnd;
             offsets.setInt(((long) index + 1) << 2, end);
-            BitVectorHelper.setBit(validity, index);
+            validity.setBit(index);
         }
 
         @Override

@@ -1,14 +1,13 @@
 package io.rivet.core.internal.format.csv;
 
 import io.rivet.core.internal.util.JsonText;
+import io.rivet.core.internal.util.UncheckedBuffer;
 import io.rivet.core.spi.ColumnType;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 
@@ -20,8 +19,9 @@ import org.apache.arrow.vector.complex.ListVector;
  */
 abstract class CellRenderer {
 
-    ArrowBuf validity;
-    ArrowBuf data;
+    // Read unchecked: a renderer reads only the rows of the batch it was bound with.
+    final UncheckedBuffer validity = new UncheckedBuffer();
+    final UncheckedBuffer data = new UncheckedBuffer();
 
     /** Creates the renderer for {@code type}. */
     static CellRenderer create(ColumnType type) {
@@ -47,12 +47,12 @@ abstract class CellRenderer {
 
     /** Points this renderer at the buffers of {@code vector} for the current batch. */
     void bind(FieldVector vector) {
-        validity = vector.getValidityBuffer();
-        data = vector.getDataBuffer();
+        validity.bind(vector.getValidityBuffer());
+        data.bind(vector.getDataBuffer());
     }
 
     final boolean isNull(int index) {
-        return BitVectorHelper.get(validity, index) == 0;
+        return validity.bit(index) == 0;
     }
 
     /** Appends the cell text of the non-null value at {@code index}. */
@@ -68,7 +68,7 @@ abstract class CellRenderer {
     static final class BooleanRenderer extends CellRenderer {
         @Override
         void render(int index, StringBuilder sb) {
-            sb.append(BitVectorHelper.get(data, index) != 0 ? "true" : "false");
+            sb.append(data.bit(index) != 0 ? "true" : "false");
         }
 
         @Override
@@ -199,12 +199,12 @@ abstract class CellRenderer {
     }
 
     static final class HexRenderer extends CellRenderer {
-        private ArrowBuf offsets;
+        private final UncheckedBuffer offsets = new UncheckedBuffer();
 
         @Override
         void bind(FieldVector vector) {
             super.bind(vector);
-            offsets = vector.getOffsetBuffer();
+            offsets.bind(vector.getOffsetBuffer());
         }
 
         @Override
@@ -225,7 +225,7 @@ abstract class CellRenderer {
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         private final StringBuilder text = new StringBuilder();
-        private ArrowBuf offsets;
+        private final UncheckedBuffer offsets = new UncheckedBuffer();
         private byte[] bytes = new byte[256];
         private ByteBuffer byteView = ByteBuffer.wrap(bytes);
         private CharBuffer chars = CharBuffer.allocate(256);
@@ -237,7 +237,7 @@ abstract class CellRenderer {
         @Override
         void bind(FieldVector vector) {
             super.bind(vector);
-            offsets = vector.getOffsetBuffer();
+            offsets.bind(vector.getOffsetBuffer());
         }
 
         @Override
@@ -285,7 +285,7 @@ abstract class CellRenderer {
     /** A list as a JSON array: {@code [1,null,3]}, {@code ["a","b"]}, {@code []}. */
     static final class ListRenderer extends CellRenderer {
         private final CellRenderer element;
-        private ArrowBuf offsets;
+        private final UncheckedBuffer offsets = new UncheckedBuffer();
 
         ListRenderer(CellRenderer element) {
             this.element = element;
@@ -293,8 +293,8 @@ abstract class CellRenderer {
 
         @Override
         void bind(FieldVector vector) {
-            validity = vector.getValidityBuffer();
-            offsets = vector.getOffsetBuffer();
+            validity.bind(vector.getValidityBuffer());
+            offsets.bind(vector.getOffsetBuffer());
             element.bind(((ListVector) vector).getDataVector());
         }
 

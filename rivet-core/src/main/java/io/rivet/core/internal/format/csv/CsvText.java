@@ -1,8 +1,8 @@
 package io.rivet.core.internal.format.csv;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import org.apache.arrow.memory.ArrowBuf;
 
 /**
  * Text renderings of Arrow values for CSV cells, appended to a reused {@link StringBuilder} so that no object is made
@@ -86,7 +86,7 @@ final class CsvText {
     }
 
     /** Appends the little-endian two's complement Decimal128 at {@code offset} of {@code data} with {@code scale}. */
-    static void appendDecimal(StringBuilder sb, ArrowBuf data, long offset, int scale) {
+    static void appendDecimal(StringBuilder sb, UncheckedBuffer data, long offset, int scale) {
         long low = data.getLong(offset);
         long high = data.getLong(offset + 8);
         if (high == (low >> 63) && low != Long.MIN_VALUE) {
@@ -124,7 +124,7 @@ final class CsvText {
     }
 
     /** Appends {@code len} bytes of {@code data} from {@code start} as lowercase hex. */
-    static void appendHex(StringBuilder sb, ArrowBuf data, long start, int len) {
+    static void appendHex(StringBuilder sb, UncheckedBuffer data, long start, int len) {
         for (int k = 0; k < len; k++) {
             int b = data.getByte(start + k) & 0xFF;
             sb.append(HEX[b >> 4]).append(HEX[b & 0xF]);
@@ -132,7 +132,7 @@ final class CsvText {
     }
 
     /** Appends the 16 bytes at {@code start} as a hyphenated lowercase UUID. */
-    static void appendUuid(StringBuilder sb, ArrowBuf data, long start) {
+    static void appendUuid(StringBuilder sb, UncheckedBuffer data, long start) {
         for (int k = 0; k < 16; k++) {
             if (k == 4 || k == 6 || k == 8 || k == 10) {
                 sb.append('-');

@@ -1,7 +1,6 @@
 package io.rivet.core.internal.format.parquet;
 
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
+import io.rivet.core.internal.util.UncheckedBuffer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.Statistics;
@@ -10,7 +9,7 @@ import org.apache.parquet.column.statistics.Statistics;
 final class BooleanColumnWriter extends ColumnChunkWriter {
 
     private final PageBytes plain = new PageBytes(1024);
-    private ArrowBuf data;
+    private final UncheckedBuffer data = new UncheckedBuffer();
     private long bits;
     private int pending;
     private int count;
@@ -23,17 +22,17 @@ final class BooleanColumnWriter extends ColumnChunkWriter {
 
     @Override
     void bindValues(FieldVector values) {
-        data = values.getDataBuffer();
+        data.bind(values.getDataBuffer());
     }
 
     @Override
     void addValues(int from, int to, boolean allValid) {
-        ArrowBuf valid = valueValidity;
+        UncheckedBuffer valid = valueValidity;
         for (int i = from; i < to; i++) {
-            if (!allValid && BitVectorHelper.get(valid, i) == 0) {
+            if (!allValid && valid.bit(i) == 0) {
                 continue;
             }
-            int b = BitVectorHelper.get(data, i);
+            int b = data.bit(i);
             if (b != 0) {
                 sawTrue = true;
                 bits |= 1L << pending;

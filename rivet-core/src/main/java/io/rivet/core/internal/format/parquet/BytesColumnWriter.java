@@ -1,11 +1,10 @@
 package io.rivet.core.internal.format.parquet;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.Statistics;
@@ -46,8 +45,8 @@ final class BytesColumnWriter extends ColumnChunkWriter {
     private long minPrefix;
     private long[] seen = new long[16];
     private long maxPrefix;
-    private ArrowBuf data;
-    private ArrowBuf offsets;
+    private final UncheckedBuffer data = new UncheckedBuffer();
+    private final UncheckedBuffer offsets = new UncheckedBuffer();
 
     BytesColumnWriter(ColumnDescriptor descriptor, boolean list, PageBytes page, int source, int width) {
         super(descriptor, list, true, page);
@@ -58,8 +57,10 @@ final class BytesColumnWriter extends ColumnChunkWriter {
 
     @Override
     void bindValues(FieldVector values) {
-        data = values.getDataBuffer();
-        offsets = source == SOURCE_VAR ? values.getOffsetBuffer() : null;
+        data.bind(values.getDataBuffer());
+        if (source == SOURCE_VAR) {
+            offsets.bind(values.getOffsetBuffer());
+        }
     }
 
     /** Copies value {@code i} into {@link #value}; returns its length. */
@@ -94,11 +95,11 @@ final class BytesColumnWriter extends ColumnChunkWriter {
         if (dictionary && count + (to - from) > ids.length) {
             ids = Arrays.copyOf(ids, Math.max(count + (to - from), ids.length * 2));
         }
-        ArrowBuf valid = valueValidity;
+        UncheckedBuffer valid = valueValidity;
         if (!dictionary && source == SOURCE_VAR) {
             // Straight from Arrow into the page, compared for statistics where it landed.
             for (int i = from; i < to; i++) {
-                if (!allValid && BitVectorHelper.get(valid, i) == 0) {
+                if (!allValid && valid.bit(i) == 0) {
                     continue;
                 }
                 int start = offsets.getInt((long) i << 2);
@@ -114,7 +115,7 @@ final class BytesColumnWriter extends ColumnChunkWriter {
             return;
         }
         for (int i = from; i < to; i++) {
-            if (!allValid && BitVectorHelper.get(valid, i) == 0) {
+            if (!allValid && valid.bit(i) == 0) {
                 continue;
             }
             int len = load(i);

@@ -1,12 +1,11 @@
 package io.rivet.core.internal.format.parquet;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import io.rivet.core.spi.ColumnType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.parquet.bytes.BytesInput;
@@ -79,10 +78,10 @@ abstract class ColumnChunkWriter {
     private boolean firstPage;
     private boolean dictionaryPagesWritten;
 
-    // Bound vectors.
-    private ArrowBuf validity;
-    private ArrowBuf listOffsets;
-    ArrowBuf valueValidity;
+    // Bound vectors, read unchecked: only the rows of the batch they were bound with are read.
+    private final UncheckedBuffer validity = new UncheckedBuffer();
+    private final UncheckedBuffer listOffsets = new UncheckedBuffer();
+    final UncheckedBuffer valueValidity = new UncheckedBuffer();
 
     ColumnChunkWriter(ColumnDescriptor descriptor, boolean list, boolean dictionaryCapable, PageBytes page) {
         this.descriptor = descriptor;
@@ -183,15 +182,15 @@ abstract class ColumnChunkWriter {
 
     /** Points the writer at {@code vector} for one batch. */
     final void bind(FieldVector vector) {
-        validity = vector.getValidityBuffer();
+        validity.bind(vector.getValidityBuffer());
         if (list) {
             ListVector l = (ListVector) vector;
-            listOffsets = l.getOffsetBuffer();
+            listOffsets.bind(l.getOffsetBuffer());
             FieldVector values = l.getDataVector();
-            valueValidity = values.getValidityBuffer();
+            valueValidity.bind(values.getValidityBuffer());
             bindValues(values);
         } else {
-            valueValidity = validity;
+            valueValidity.bind(vector.getValidityBuffer());
             bindValues(vector);
         }
     }
@@ -223,7 +222,7 @@ abstract class ColumnChunkWriter {
         int nulls = 0;
         byte[] d = defs;
         int p = levels;
-        ArrowBuf v = validity;
+        UncheckedBuffer v = validity;
         int r = from;
         while (r < to) {
             if ((r & 63) == 0 && r + 64 <= to) {
@@ -240,7 +239,7 @@ abstract class ColumnChunkWriter {
                 p += 64;
                 r += 64;
             } else {
-                int valid = BitVectorHelper.get(v, r);
+                int valid = v.bit(r);
                 d[p++] = (byte) valid;
                 nulls += valid ^ 1;
                 r++;
@@ -255,7 +254,7 @@ abstract class ColumnChunkWriter {
 
     private void listRows(int from, int to) {
         for (int r = from; r < to; r++) {
-            if (BitVectorHelper.get(validity, r) == 0) {
+            if (validity.bit(r) == 0) {
                 level(0, 0);
                 continue;
             }
@@ -268,7 +267,7 @@ abstract class ColumnChunkWriter {
             ensureLevels(end - start);
             boolean anyValid = false;
             for (int j = start; j < end; j++) {
-                boolean valid = BitVectorHelper.get(valueValidity, j) != 0;
+                boolean valid = valueValidity.bit(j) != 0;
                 anyValid |= valid;
                 level(j == start ? 0 : 1, valid ? 3 : 2);
             }

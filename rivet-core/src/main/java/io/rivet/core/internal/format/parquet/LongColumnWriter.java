@@ -1,8 +1,7 @@
 package io.rivet.core.internal.format.parquet;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import java.util.Arrays;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.Statistics;
@@ -33,7 +32,7 @@ final class LongColumnWriter extends ColumnChunkWriter {
     private long min;
     private long max;
     private Statistics<?> floatStats;
-    private ArrowBuf data;
+    private final UncheckedBuffer data = new UncheckedBuffer();
 
     LongColumnWriter(ColumnDescriptor descriptor, boolean list, PageBytes page, int source) {
         super(descriptor, list, true, page);
@@ -47,7 +46,7 @@ final class LongColumnWriter extends ColumnChunkWriter {
 
     @Override
     void bindValues(FieldVector values) {
-        data = values.getDataBuffer();
+        data.bind(values.getDataBuffer());
     }
 
     private long read(int i) {
@@ -74,9 +73,9 @@ final class LongColumnWriter extends ColumnChunkWriter {
         if (count + (to - from) > ids.length && dictionary) {
             ids = Arrays.copyOf(ids, Math.max(count + (to - from), ids.length * 2));
         }
-        ArrowBuf valid = valueValidity;
+        UncheckedBuffer valid = valueValidity;
         for (int i = from; i < to; i++) {
-            if (!allValid && BitVectorHelper.get(valid, i) == 0) {
+            if (!allValid && valid.bit(i) == 0) {
                 continue;
             }
             long v = read(i);

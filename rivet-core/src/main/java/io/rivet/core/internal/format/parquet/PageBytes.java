@@ -1,10 +1,10 @@
 package io.rivet.core.internal.format.parquet;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.parquet.bytes.BytesInput;
 
 /**
@@ -101,7 +101,7 @@ final class PageBytes {
     }
 
     /** Copies {@code len} bytes from Arrow memory. */
-    void write(ArrowBuf buf, long index, int len) {
+    void write(UncheckedBuffer buf, long index, int len) {
         ensure(len);
         buf.getBytes(index, array, size, len);
         size += len;

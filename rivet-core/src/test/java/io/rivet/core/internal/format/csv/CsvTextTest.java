@@ -2,6 +2,7 @@ package io.rivet.core.internal.format.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rivet.core.internal.util.UncheckedBuffer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -89,7 +90,7 @@ class CsvTextTest {
                 int scale = random.nextInt(39);
                 v.setBigEndian(0, toBigEndian16(unscaled));
                 StringBuilder sb = new StringBuilder();
-                CsvText.appendDecimal(sb, v.getDataBuffer(), 0, scale);
+                CsvText.appendDecimal(sb, new UncheckedBuffer().bind(v.getDataBuffer()), 0, scale);
                 assertEquals(new BigDecimal(unscaled, scale).toPlainString(), sb.toString(),
                         unscaled + " scale " + scale);
             }
