@@ -4,7 +4,10 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.zip.GZIPOutputStream;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -17,7 +20,7 @@ import org.xerial.snappy.Snappy;
  *
  * <p>Write-only: {@link #getDecompressor} throws. Each compressor reuses its buffers, so it serves one writer thread;
  * the bytes it returns stay valid until its next {@code compress} call (parquet-java copies them before that).
- * {@link #release()} frees native zstd contexts. Not thread-safe.
+ * {@link #release()} frees the native buffers and zstd contexts. Not thread-safe.
  */
 final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
@@ -64,7 +67,7 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
         }
     }
 
-    /** A byte array output stream whose array can be read without a copy. */
+    /** A byte array output stream whose array can be read without a copy (gzip's output). */
     private static final class Buffer extends ByteArrayOutputStream {
         Buffer() {
             super(64 * 1024);
@@ -73,21 +76,19 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
         byte[] array() {
             return buf;
         }
-
-        /** Ensures that the backing array holds at least {@code n} bytes and returns it. */
-        byte[] capacity(int n) {
-            if (buf.length < n) {
-                buf = new byte[Math.max(n, buf.length * 2)];
-            }
-            return buf;
-        }
     }
 
-    /** UNCOMPRESSED, and the base of the real codecs: collects the page into a reused input buffer. */
+    /**
+     * UNCOMPRESSED, and the base of the real codecs: collects the page into a reused native input buffer and hands
+     * back a native buffer. Native because the page store checksums the returned page as a {@link ByteBuffer}: a heap
+     * array would first be copied into a freshly allocated direct buffer for every page (measured: a third of an
+     * export's page faults, docs/benchmarks.md session 5).
+     */
     private static class Compressor implements BytesInputCompressor {
         private final CompressionCodecName codec;
-        final Buffer input = new Buffer();
-        final Buffer output = new Buffer();
+        final NativeBuffer input = new NativeBuffer();
+        final NativeBuffer output = new NativeBuffer();
+        private final Filler filler = new Filler();
 
         Compressor(CompressionCodecName codec) {
             this.codec = codec;
@@ -95,14 +96,14 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
-            return bytes;
+            return BytesInput.from(collect(bytes));
         }
 
-        /** Copies {@code bytes} into {@link #input}; returns the length. */
-        final int collect(BytesInput bytes) throws IOException {
-            input.reset();
-            bytes.writeAllTo(input);
-            return input.size();
+        /** Copies {@code bytes} into {@link #input}; returns a view of them. */
+        final ByteBuffer collect(BytesInput bytes) throws IOException {
+            filler.target = input.clear(Math.toIntExact(bytes.size()));
+            bytes.writeAllTo(filler);
+            return filler.target.flip();
         }
 
         @Override
@@ -112,6 +113,8 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
         @Override
         public void release() {
+            input.close();
+            output.close();
         }
     }
 
@@ -122,10 +125,10 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
-            int n = collect(bytes);
-            byte[] out = output.capacity(Snappy.maxCompressedLength(n));
-            int written = Snappy.compress(input.array(), 0, n, out, 0);
-            return BytesInput.from(out, 0, written);
+            ByteBuffer in = collect(bytes);
+            ByteBuffer out = output.clear(Snappy.maxCompressedLength(in.remaining()));
+            int written = Snappy.compress(in, out);
+            return BytesInput.from(out.position(0).limit(written));
         }
     }
 
@@ -139,21 +142,24 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
-            int n = collect(bytes);
-            byte[] out = output.capacity(Math.toIntExact(Zstd.compressBound(n)));
-            int written = ctx.compressByteArray(out, 0, out.length, input.array(), 0, n);
-            return BytesInput.from(out, 0, written);
+            ByteBuffer in = collect(bytes);
+            int n = in.remaining();
+            ByteBuffer out = output.clear(Math.toIntExact(Zstd.compressBound(n)));
+            int written = ctx.compressDirectByteBuffer(out, 0, out.limit(), in, 0, n);
+            return BytesInput.from(out.limit(written));
         }
 
         @Override
         public void release() {
             ctx.close();
+            super.release();
         }
     }
 
     /** Gzip members as Hadoop's GzipCodec writes them, which is what the Parquet spec calls GZIP. */
     private static final class GzipCompressor extends Compressor {
         private final int level;
+        private final Buffer deflated = new Buffer();
 
         GzipCompressor(int level) {
             super(CompressionCodecName.GZIP);
@@ -162,11 +168,28 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {
-            output.reset();
-            try (GZIPOutputStream gzip = new LeveledGzip(output, level)) {
+            deflated.reset();
+            try (GZIPOutputStream gzip = new LeveledGzip(deflated, level)) {
                 bytes.writeAllTo(gzip);
             }
-            return BytesInput.from(output.array(), 0, output.size());
+            ByteBuffer out = output.clear(deflated.size());
+            out.put(deflated.array(), 0, deflated.size());
+            return BytesInput.from(out.flip());
+        }
+    }
+
+    /** Writes into a buffer ({@code BytesInput} writes into a {@code ByteBuffer} only inside its own package). */
+    private static final class Filler extends OutputStream {
+        ByteBuffer target;
+
+        @Override
+        public void write(int b) {
+            target.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            target.put(b, off, len);
         }
     }
 
@@ -175,6 +198,36 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
         LeveledGzip(ByteArrayOutputStream out, int level) throws IOException {
             super(out, 64 * 1024);
             def.setLevel(level);
+        }
+    }
+
+    /**
+     * A growable buffer of native memory, reused from page to page and freed by {@link #close()} (not left to the
+     * garbage collector, as {@link ByteBuffer#allocateDirect} would be). About a page's size: outside the engine's
+     * Arrow limit like the codecs' own native state, and freed with them.
+     */
+    static final class NativeBuffer implements AutoCloseable {
+        private long address;
+        private ByteBuffer view;
+
+        /** A view of at least {@code n} bytes, position 0 and limit {@code n}; earlier contents are not kept. */
+        ByteBuffer clear(int n) {
+            if (view == null || view.capacity() < n) {
+                close();
+                int capacity = Math.max(n, view == null ? 64 * 1024 : PageBytes.grownCapacity(view.capacity(), n));
+                address = MemoryUtil.allocateMemory(capacity);
+                view = MemoryUtil.directBuffer(address, capacity);
+            }
+            return view.clear().limit(n);
+        }
+
+        @Override
+        public void close() {
+            if (address != 0) {
+                MemoryUtil.freeMemory(address);
+                address = 0;
+                view = null;
+            }
         }
     }
 }
