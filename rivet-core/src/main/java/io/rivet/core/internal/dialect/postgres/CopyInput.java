@@ -13,6 +13,7 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.PGStream;
 import org.postgresql.core.QueryExecutor;
 import org.postgresql.core.QueryExecutorBase;
+import org.postgresql.core.VisibleBufferedInputStream;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 
@@ -40,6 +41,11 @@ final class CopyInput {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final byte COPY_DATA = 'd';
     private static final Field PG_STREAM = streamField();
+    /** pgjdbc's socket buffer and the stream holding it, both private: see {@link #widenReceiveBuffer}. */
+    private static final Field PG_INPUT = field(PGStream.class, "pgInput", VisibleBufferedInputStream.class);
+    private static final Field INPUT_BUFFER = field(VisibleBufferedInputStream.class, "buffer", byte[].class);
+    /** Bytes pgjdbc reads from the socket at a time once a COPY has widened its buffer. */
+    static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
 
     private final CopyOut copy;
     private final PGStream stream;
@@ -60,7 +66,43 @@ final class CopyInput {
 
     /** Reads {@code copy}'s data from {@code connection}'s protocol stream when that is possible, else message by message. */
     static CopyInput open(Connection connection, CopyOut copy, boolean direct) {
-        return new CopyInput(copy, direct ? streamOf(connection) : null);
+        PGStream stream = direct ? streamOf(connection) : null;
+        if (stream != null) {
+            widenReceiveBuffer(stream);
+        }
+        return new CopyInput(copy, stream);
+    }
+
+    /**
+     * Grows pgjdbc's socket buffer from 8 KB to {@value #RECEIVE_BUFFER_BYTES} bytes, keeping what it holds. pgjdbc
+     * fills that buffer with one socket read at a time, so a COPY of 1 GB took 130,000 reads, and those system calls
+     * were a third of the reader thread's CPU (docs/benchmarks.md, session 5). The buffer is replaced by a larger
+     * copy with the same contents and positions, which is what pgjdbc does itself when it needs a larger one; the
+     * connection keeps it afterwards. Without access to the fields (another driver version) nothing changes.
+     */
+    static void widenReceiveBuffer(PGStream stream) {
+        if (PG_INPUT == null || INPUT_BUFFER == null) {
+            return;
+        }
+        try {
+            VisibleBufferedInputStream in = (VisibleBufferedInputStream) PG_INPUT.get(stream);
+            byte[] buffer = in.getBuffer();
+            if (buffer.length < RECEIVE_BUFFER_BYTES) {
+                INPUT_BUFFER.set(in, Arrays.copyOf(buffer, RECEIVE_BUFFER_BYTES));
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Keep pgjdbc's own buffer.
+        }
+    }
+
+    private static Field field(Class<?> owner, String name, Class<?> type) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f.getType() == type ? f : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The whole of a COPY's data already in memory (for tests and benchmarks of the decoder). */

@@ -276,4 +276,50 @@ class PostgresCopyIT {
             dialect.endSnapshot(c);
         }
     }
+
+    @Test
+    void directCopy_widensTheDriversSocketBuffer_andTheConnectionReadsOnCorrectlyAfter() throws Exception {
+        String sql = "SELECT g AS id, repeat('x', g % 700) AS t FROM generate_series(1, 20000) g";
+        try (Connection c = db.connect()) {
+            assertEquals(8192, driverReceiveBuffer(c).length, "pgjdbc's own buffer before any COPY");
+            dialect.beginSnapshot(c, SETTINGS);
+            long rows = 0;
+            long chars = 0;
+            try {
+                List<Column> columns = dialect.describe(c, sql, "copy_it");
+                try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                        PostgresCopyReader reader = PostgresCopyReader.open(c, sql, columns, true)) {
+                    assertTrue(reader.direct());
+                    int n;
+                    while ((n = reader.read(root, 1000)) > 0) {
+                        rows += n;
+                        for (int r = 0; r < n; r++) {
+                            chars += ((org.apache.arrow.vector.VarCharVector) root.getVector(1)).get(r).length;
+                        }
+                    }
+                }
+                assertEquals(CopyInput.RECEIVE_BUFFER_BYTES, driverReceiveBuffer(c).length);
+                // The same connection, through the widened buffer: the protocol state is intact.
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT count(*), sum(length(t)) FROM (" + sql + ") q")) {
+                    assertTrue(rs.next());
+                    assertEquals(rows, rs.getLong(1));
+                    assertEquals(chars, rs.getLong(2));
+                }
+            } finally {
+                dialect.endSnapshot(c);
+            }
+            assertEquals(20_000, rows);
+        }
+    }
+
+    /** pgjdbc's socket read buffer of {@code c}, through the same private fields CopyInput widens. */
+    private static byte[] driverReceiveBuffer(Connection c) throws Exception {
+        Object executor = c.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
+        java.lang.reflect.Field stream = org.postgresql.core.QueryExecutorBase.class.getDeclaredField("pgStream");
+        stream.setAccessible(true);
+        java.lang.reflect.Field input = org.postgresql.core.PGStream.class.getDeclaredField("pgInput");
+        input.setAccessible(true);
+        return ((org.postgresql.core.VisibleBufferedInputStream) input.get(stream.get(executor))).getBuffer();
+    }
 }
