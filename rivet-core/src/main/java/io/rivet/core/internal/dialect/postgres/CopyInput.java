@@ -40,7 +40,7 @@ final class CopyInput {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final byte COPY_DATA = 'd';
-    private static final Field PG_STREAM = streamField();
+    private static final Field PG_STREAM = field(QueryExecutorBase.class, "pgStream", PGStream.class);
     /** pgjdbc's socket buffer and the stream holding it, both private: see {@link #widenReceiveBuffer}. */
     private static final Field PG_INPUT = field(PGStream.class, "pgInput", VisibleBufferedInputStream.class);
     private static final Field INPUT_BUFFER = field(VisibleBufferedInputStream.class, "buffer", byte[].class);
@@ -95,6 +95,7 @@ final class CopyInput {
         }
     }
 
+    /** {@code owner}'s field {@code name}, made accessible, or null when it is missing or not of {@code type}. */
     private static Field field(Class<?> owner, String name, Class<?> type) {
         try {
             Field f = owner.getDeclaredField(name);
@@ -122,16 +123,6 @@ final class CopyInput {
     /** Whether pgjdbc has seen the end of the COPY (ReadyForQuery), so the connection is usable again. */
     boolean ended() {
         return ended;
-    }
-
-    private static Field streamField() {
-        try {
-            Field f = QueryExecutorBase.class.getDeclaredField("pgStream");
-            f.setAccessible(true);
-            return PGStream.class.isAssignableFrom(f.getType()) ? f : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static PGStream streamOf(Connection connection) {
