@@ -7,8 +7,8 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * Reads and writes an Arrow buffer by address, without the bounds and reference-count checks that {@link ArrowBuf}
  * makes on every access.
  *
- * <p>Why: the per-value loops of the COPY decoders and the Parquet column writers spent about a tenth of an export's
- * CPU in those checks (docs/benchmarks.md, session 5). Those loops already know their bounds: a decoder grows its
+ * <p>Why: the per-value loops of the COPY decoders and the Parquet column writers spent several percent of an export's
+ * CPU in those checks, most of it before C2 compiled them (docs/benchmarks.md, session 5). Those loops already know their bounds: a decoder grows its
  * vector before it writes past the capacity it was bound with, and a writer reads only the rows of the batch it was
  * given. So the check moves to where the bound is known, once per batch or growth, and each access here is a plain
  * load or store. Arrow's global switch ({@code arrow.enable_unsafe_memory_access}) would do the same for every Arrow
