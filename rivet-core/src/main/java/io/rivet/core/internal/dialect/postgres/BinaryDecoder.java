@@ -6,6 +6,7 @@ import io.rivet.core.spi.ColumnType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.SQLDataException;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -432,7 +433,8 @@ abstract class BinaryDecoder {
                 vector.setInitialCapacity(Math.max(rows, 1));
                 vector.allocateNew();
             } else {
-                vector.getValidityBuffer().setZero(0, vector.getValidityBuffer().capacity());
+                ArrowBuf validityBuffer = vector.getValidityBuffer();
+                validityBuffer.setZero(0, validityBuffer.capacity());
             }
             refresh();
             offsets.setInt(0, 0);
