@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code bin/rivet} as a user does, as a child process on the jar this build made, against the local
- * PostgreSQL. It covers what only the launcher does: its class-data archive must not meet a Java agent or Flight
- * Recorder, which crash OpenJDK 17 when they see classes from a dynamic archive.
+ * PostgreSQL. It covers what only the launcher does: its JVM defaults (heap, JIT thresholds), which give way to the
+ * operator's own, and its class-data archive, which must not meet a Java agent or Flight Recorder: they crash OpenJDK
+ * 17 when they see classes from a dynamic archive.
  */
 class LauncherIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -72,6 +75,35 @@ class LauncherIT {
         assertTrue(agent.output.contains("1,000 rows"), agent.output);
     }
 
+    @Test
+    void jvmDefaults_applyUnlessTheOperatorSetsThem() throws Exception {
+        Result defaults = launchVersion(Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        assertEquals(0, defaults.exit, defaults.output);
+        assertTrue(flag(defaults.output, "CompileThresholdScaling").startsWith("3.0"), defaults.output);
+        assertEquals(String.valueOf(256L << 20), flag(defaults.output, "MaxHeapSize"));
+        assertEquals(String.valueOf(24L << 20), flag(defaults.output, "MaxNewSize"));
+
+        Result own = launchVersion(Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx300m",
+                "JDK_JAVA_OPTIONS", "-XX:CompileThresholdScaling=1.5"));
+        assertEquals(0, own.exit, own.output);
+        assertTrue(flag(own.output, "CompileThresholdScaling").startsWith("1.5"), own.output);
+        assertEquals(String.valueOf(300L << 20), flag(own.output, "MaxHeapSize"));
+    }
+
+    /** The value of one flag in {@code -XX:+PrintFlagsFinal}'s table. */
+    private static String flag(String output, String name) {
+        return output.lines()
+                .map(String::trim)
+                .filter(l -> l.matches("\\S+\\s+" + name + "\\s+=.*"))
+                .map(l -> l.split("\\s+")[3])
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not in the JVM's flags:\n" + output));
+    }
+
+    private Result launchVersion(Map<String, String> env) throws IOException, InterruptedException {
+        return launch(List.of("--version"), env);
+    }
+
     private Path config() throws IOException {
         String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + db.user();
         Path file = dir.resolve("rivet.yaml");
@@ -93,7 +125,14 @@ class LauncherIT {
     }
 
     private Result launch(Path config, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/rivet").toString(), "run", "-c", config.toString())
+        return launch(List.of("run", "-c", config.toString()), env);
+    }
+
+    private Result launch(List<String> args, Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("bin/rivet").toString());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
