@@ -1,5 +1,6 @@
 package io.rivet.bench;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import java.math.BigDecimal;
@@ -19,7 +20,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Synthetic batches shaped like the standard fixtures (../shared/fixtures): {@code content_items} (20 mixed columns,
@@ -81,9 +81,9 @@ public final class BenchData {
     }
 
     /** One {@code content_items}-shaped batch of {@code rows} rows starting at id {@code firstId}. */
-    public static VectorSchemaRoot contentItems(BufferAllocator allocator, int rows, long firstId, long seed) {
+    public static Batch contentItems(BufferAllocator allocator, int rows, long firstId, long seed) {
         SplittableRandom r = new SplittableRandom(seed ^ firstId);
-        VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(CONTENT_ITEMS), allocator);
+        Batch root = Batch.create(CONTENT_ITEMS, allocator);
         root.allocateNew();
         List<FieldVector> v = root.getFieldVectors();
         StringBuilder sb = new StringBuilder(512);
@@ -159,9 +159,9 @@ public final class BenchData {
     }
 
     /** One {@code events}-shaped batch of {@code rows} rows starting at id {@code firstId}. */
-    public static VectorSchemaRoot events(BufferAllocator allocator, int rows, long firstId, long seed) {
+    public static Batch events(BufferAllocator allocator, int rows, long firstId, long seed) {
         SplittableRandom r = new SplittableRandom(seed ^ firstId);
-        VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(EVENTS), allocator);
+        Batch root = Batch.create(EVENTS, allocator);
         root.allocateNew();
         List<FieldVector> v = root.getFieldVectors();
         for (int i = 0; i < rows; i++) {

@@ -1,6 +1,7 @@
 package io.rivet.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rivet.core.testing.TestDatabases;
@@ -88,6 +89,21 @@ class LauncherIT {
         assertEquals(0, own.exit, own.output);
         assertTrue(flag(own.output, "CompileThresholdScaling").startsWith("1.5"), own.output);
         assertEquals(String.valueOf(300L << 20), flag(own.output, "MaxHeapSize"));
+    }
+
+    @Test
+    void anExportDoesNotInitialiseArrowsSchemaClass() throws Exception {
+        // Arrow's Schema builds a Jackson ObjectMapper and JSON reader when its class initialises: hundreds of
+        // classes, tenths of a second and megabytes that an export never uses (io.rivet.core.spi.Batch).
+        Path log = dir.resolve("class-init.log");
+        Result run = launch(config(), Map.of("RIVET_JAVA_OPTS", "-Xlog:class+init=info:file=" + log));
+        assertEquals(0, run.exit, run.output);
+        assertTrue(run.output.contains("1,000 rows"), run.output);
+        String initialised = Files.readString(log);
+        assertTrue(initialised.contains("Initializing 'org/apache/arrow/vector/BigIntVector'"),
+                "the log names initialised classes");
+        assertFalse(initialised.contains("Initializing 'org/apache/arrow/vector/types/pojo/Schema'"),
+                "the export initialised org.apache.arrow.vector.types.pojo.Schema");
     }
 
     /** The value of one flag in {@code -XX:+PrintFlagsFinal}'s table. */

@@ -3,7 +3,6 @@ package io.rivet.core.spi;
 import io.rivet.Incubating;
 import java.sql.SQLException;
 import java.util.Map;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Streams a query's rows into Arrow batches. Owned and used by one worker thread; not thread-safe. Holds the
@@ -13,14 +12,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public interface BatchReader extends AutoCloseable {
 
     /**
-     * Fills {@code root} (whose schema is {@link Column#arrowSchema} of the described columns) with up to
+     * Fills {@code root} (a {@link Batch#create} of the described columns) with up to
      * {@code maxRows} next rows, replacing what it held, and sets its row count. The reader only writes into the
      * root during the call and keeps no reference to it.
      *
      * @return the number of rows read; 0 when the result is exhausted
      * @throws SQLException as the driver reports it
      */
-    int read(VectorSchemaRoot root, int maxRows) throws SQLException;
+    int read(Batch root, int maxRows) throws SQLException;
 
     /**
      * Values read so far (since the reader was opened) that were not exported exactly, counted per column and kind

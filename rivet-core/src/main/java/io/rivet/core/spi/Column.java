@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * One column of an export's result: its name, logical type, and the source's own name for its type. Immutable.
@@ -42,10 +41,5 @@ public record Column(String name, ColumnType type, String sourceTypeName) implem
             return new Field(name, new FieldType(true, type.arrowType(), null, meta), List.of(child));
         }
         return new Field(name, new FieldType(true, type.arrowType(), null, meta), null);
-    }
-
-    /** The Arrow schema of {@code columns}, in order. */
-    public static Schema arrowSchema(List<Column> columns) {
-        return new Schema(columns.stream().map(Column::arrowField).toList());
     }
 }

@@ -4,7 +4,6 @@ import io.rivet.Incubating;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Encodes Arrow batches into one file. Owned by one writer thread; not thread-safe.
@@ -16,7 +15,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public interface FormatWriter extends AutoCloseable {
 
     /** Encodes all rows of {@code batch}. */
-    void write(VectorSchemaRoot batch) throws IOException;
+    void write(Batch batch) throws IOException;
 
     /** The file's size so far, counting bytes still buffered (e.g. an open Parquet row group), for rolling. */
     long estimatedSize();

@@ -1,5 +1,7 @@
 package io.rivet.core.internal.pipeline;
 
+import io.rivet.core.spi.Batch;
+import io.rivet.core.spi.Column;
 import io.rivet.exception.ExportCancelledException;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +9,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The bounded queue between a chunk's reader and its writer, plus the pool of reusable batches that bounds memory:
@@ -29,20 +29,20 @@ final class BatchHandoff implements AutoCloseable {
     private static final long POLL_MS = 100;
 
     private final BufferAllocator allocator;
-    private final BlockingQueue<VectorSchemaRoot> empty;
+    private final BlockingQueue<Batch> empty;
     private final BlockingQueue<Object> full;
-    private final List<VectorSchemaRoot> all = new ArrayList<>();
+    private final List<Batch> all = new ArrayList<>();
     private volatile Throwable failure;
     private volatile boolean cancelled;
 
-    /** {@code poolSize} batches of {@code schema} in a new child of {@code parent} limited to {@code limit} bytes. */
-    BatchHandoff(Schema schema, BufferAllocator parent, String name, long limit, int poolSize) {
+    /** {@code poolSize} batches of {@code columns} in a new child of {@code parent} limited to {@code limit} bytes. */
+    BatchHandoff(List<Column> columns, BufferAllocator parent, String name, long limit, int poolSize) {
         this.allocator = parent.newChildAllocator(name, 0, limit);
         this.empty = new ArrayBlockingQueue<>(poolSize);
         this.full = new ArrayBlockingQueue<>(poolSize + 1);
         try {
             for (int i = 0; i < poolSize; i++) {
-                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                Batch root = Batch.create(columns, allocator);
                 all.add(root);
                 empty.add(root);
             }
@@ -67,10 +67,10 @@ final class BatchHandoff implements AutoCloseable {
     }
 
     /** Reader: an empty batch to fill; blocks while the writer holds all of them. */
-    VectorSchemaRoot takeEmpty() throws InterruptedException {
+    Batch takeEmpty() throws InterruptedException {
         while (true) {
             checkRunning();
-            VectorSchemaRoot root = empty.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            Batch root = empty.poll(POLL_MS, TimeUnit.MILLISECONDS);
             if (root != null) {
                 return root;
             }
@@ -78,7 +78,7 @@ final class BatchHandoff implements AutoCloseable {
     }
 
     /** Reader: hands a filled batch to the writer. */
-    void publish(VectorSchemaRoot root) throws InterruptedException {
+    void publish(Batch root) throws InterruptedException {
         offer(root);
     }
 
@@ -88,7 +88,7 @@ final class BatchHandoff implements AutoCloseable {
     }
 
     /** Writer: the next filled batch, or {@code null} at the end. */
-    VectorSchemaRoot takeFull() throws InterruptedException {
+    Batch takeFull() throws InterruptedException {
         while (true) {
             checkRunning();
             Object next = full.poll(POLL_MS, TimeUnit.MILLISECONDS);
@@ -96,13 +96,13 @@ final class BatchHandoff implements AutoCloseable {
                 return null;
             }
             if (next != null) {
-                return (VectorSchemaRoot) next;
+                return (Batch) next;
             }
         }
     }
 
     /** Writer (or reader, for an unused batch): returns a batch to the pool. */
-    void recycle(VectorSchemaRoot root) {
+    void recycle(Batch root) {
         empty.offer(root);
     }
 
@@ -140,7 +140,7 @@ final class BatchHandoff implements AutoCloseable {
     @Override
     public void close() {
         try {
-            for (VectorSchemaRoot root : all) {
+            for (Batch root : all) {
                 root.close();
             }
             all.clear();

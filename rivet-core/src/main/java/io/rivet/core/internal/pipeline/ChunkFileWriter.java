@@ -4,6 +4,7 @@ import io.rivet.Format;
 import io.rivet.Sink;
 import io.rivet.core.internal.util.DigestingOutputStream;
 import io.rivet.core.internal.verify.UniqueTracker;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatProvider;
 import io.rivet.core.spi.FormatWriter;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The writer side of one chunk: encodes batches into files named {@code part-<chunk>-<seq>.<ext>}, starting the next
@@ -70,7 +70,7 @@ final class ChunkFileWriter implements AutoCloseable {
     }
 
     /** Encodes a batch (read only during the call). */
-    void write(VectorSchemaRoot batch) throws IOException {
+    void write(Batch batch) throws IOException {
         int n = batch.getRowCount();
         if (n == 0) {
             return;

@@ -2,6 +2,7 @@ package io.rivet.core.internal.pipeline;
 
 import io.rivet.core.internal.plan.ChunkTask;
 import io.rivet.core.internal.source.SourceErrors;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.exception.CheckFailedException;
 import io.rivet.exception.ExportCancelledException;
@@ -17,7 +18,6 @@ import java.util.concurrent.Future;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Reads one chunk: the calling thread streams rows from the source into Arrow batches while a writer thread encodes
@@ -49,7 +49,7 @@ final class ChunkWorker {
         String allocatorName = run.exportName() + "/chunk-" + task.index();
         BatchHandoff handoff = run.batchPool().take();
         if (handoff == null) {
-            handoff = new BatchHandoff(run.schema(), run.allocator(), run.exportName() + "/batches",
+            handoff = new BatchHandoff(run.columns(), run.allocator(), run.exportName() + "/batches",
                     run.chunkMemoryLimit(), POOL_SIZE);
         }
         ChunkOutput out = null;
@@ -143,7 +143,7 @@ final class ChunkWorker {
         long widestRow = 1;
         try (BatchReader reader = openReader(connection, task)) {
             while (true) {
-                VectorSchemaRoot root = handoff.takeEmpty();
+                Batch root = handoff.takeEmpty();
                 int n;
                 try {
                     n = reader.read(root, rows);
@@ -196,7 +196,7 @@ final class ChunkWorker {
     private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,
             InterruptedException {
         try {
-            VectorSchemaRoot root;
+            Batch root;
             while ((root = handoff.takeFull()) != null) {
                 try {
                     files.write(root);
@@ -217,7 +217,7 @@ final class ChunkWorker {
         }
     }
 
-    private static long bytesOf(VectorSchemaRoot root) {
+    private static long bytesOf(Batch root) {
         long total = 0;
         for (FieldVector v : root.getFieldVectors()) {
             total += v.getBufferSize();

@@ -771,7 +771,7 @@ public final class ExportRun {
                 : new UniqueTracker(name, columns, uniqueColumns, UniqueTracker.DEFAULT_MAX_ENTRIES);
         uniqueTracker = unique;
         return new RunContext(name, s.planner.target(), prefix, profile, session(), s.source.dialect(), columns,
-                Column.arrowSchema(columns), s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
+                s.sink, s.formats, effectiveFormat(), maxFile, s.allocator, chunkLimit,
                 batchTarget, writers, writerPool, batchPool, progress, unique, export.reconcile(), losses);
     }
 

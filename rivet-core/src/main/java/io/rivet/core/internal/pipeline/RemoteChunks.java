@@ -80,7 +80,7 @@ public final class RemoteChunks implements AutoCloseable {
         List<Column> columns = job.columns();
         this.context = new RunContext(job.exportName(), job.target(), job.prefix(), profile,
                 new SessionSettings(profile.statementTimeout(), profile.lockTimeout()), source.dialect(), columns,
-                Column.arrowSchema(columns), sink, providers.format(job.format().name()), job.format().toFormat(),
+                sink, providers.format(job.format().name()), job.format().toFormat(),
                 job.maxFileSize(), allocator, job.chunkMemoryLimit(), batchTarget, writer, writerPool, batchPool,
                 new RunProgress(job.exportName(), new io.rivet.ExportListener() { }), null, job.reconcile(),
                 new LossTracker(job.exportName(), false));

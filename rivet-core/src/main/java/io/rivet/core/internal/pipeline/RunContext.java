@@ -12,14 +12,13 @@ import io.rivet.core.spi.SessionSettings;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The fixed facts of one export run that every chunk worker shares. Immutable apart from the thread-safe progress
  * counter.
  */
 record RunContext(String exportName, String target, String prefix, Profile profile, SessionSettings session,
-        Dialect dialect, List<Column> columns, Schema schema, Sink sink, FormatProvider formats, Format format,
+        Dialect dialect, List<Column> columns, Sink sink, FormatProvider formats, Format format,
         long maxFileSize, BufferAllocator allocator, long chunkMemoryLimit, long batchTargetBytes,
         ExecutorService writers, IdlePool<FormatWriter> writerPool, IdlePool<BatchHandoff> batchPool,
         RunProgress progress, UniqueTracker unique, boolean reconcile, LossTracker losses) {

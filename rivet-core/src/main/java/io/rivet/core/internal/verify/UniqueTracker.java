@@ -1,5 +1,6 @@
 package io.rivet.core.internal.verify;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.exception.RivetConfigException;
@@ -10,7 +11,6 @@ import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The {@code unique_columns} quality gate: counts duplicate non-NULL values per column across every chunk of a run
@@ -108,7 +108,7 @@ public final class UniqueTracker {
     }
 
     /** Adds the values of a batch (read only during the call). */
-    public void add(VectorSchemaRoot batch) {
+    public void add(Batch batch) {
         int rows = batch.getRowCount();
         List<FieldVector> vectors = batch.getFieldVectors();
         for (int u = 0; u < names.length; u++) {

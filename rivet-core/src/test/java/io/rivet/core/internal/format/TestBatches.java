@@ -1,5 +1,6 @@
 package io.rivet.core.internal.format;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import java.math.BigDecimal;
@@ -29,7 +30,6 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 
 /**
@@ -138,8 +138,8 @@ public final class TestBatches {
     }
 
     /** A new root with the Arrow schema of {@code columns}, holding {@code rows}. The caller closes it. */
-    public static VectorSchemaRoot root(BufferAllocator allocator, List<Column> columns, List<Object[]> rows) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+    public static Batch root(BufferAllocator allocator, List<Column> columns, List<Object[]> rows) {
+        Batch root = Batch.create(columns, allocator);
         try {
             fill(root, columns, rows);
         } catch (RuntimeException e) {
@@ -150,7 +150,7 @@ public final class TestBatches {
     }
 
     /** Replaces the contents of {@code root} with {@code rows}. */
-    public static void fill(VectorSchemaRoot root, List<Column> columns, List<Object[]> rows) {
+    public static void fill(Batch root, List<Column> columns, List<Object[]> rows) {
         root.allocateNew();
         for (int c = 0; c < columns.size(); c++) {
             FieldVector v = root.getVector(c);

@@ -6,27 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rivet.core.spi.Batch;
+import io.rivet.core.spi.Column;
+import io.rivet.core.spi.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 class BatchHandoffTest {
-    private static final Schema SCHEMA = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true))));
+    private static final List<Column> COLUMNS = List.of(new Column("id", ColumnType.INT64, "int8"));
 
     @Test
     void aCleanChunkLeavesTheHandoffReusableWithItsBatchesAndMemory() throws Exception {
         try (RootAllocator root = new RootAllocator()) {
             IdlePool<BatchHandoff> pool = RunContext.newBatchPool(1);
-            BatchHandoff handoff = new BatchHandoff(SCHEMA, root, "batches", 1 << 20, 1);
-            VectorSchemaRoot first = runChunk(handoff, 1000);
+            BatchHandoff handoff = new BatchHandoff(COLUMNS, root, "batches", 1 << 20, 1);
+            Batch first = runChunk(handoff, 1000);
             long kept = handoff.allocator().getAllocatedMemory();
             assertTrue(kept > 0, "the batches' buffers stay allocated");
             assertTrue(handoff.reusable());
@@ -48,18 +47,18 @@ class BatchHandoffTest {
         try (RootAllocator root = new RootAllocator()) {
             IdlePool<BatchHandoff> pool = RunContext.newBatchPool(2);
 
-            BatchHandoff failed = new BatchHandoff(SCHEMA, root, "failed", 1 << 20, 2);
+            BatchHandoff failed = new BatchHandoff(COLUMNS, root, "failed", 1 << 20, 2);
             runChunk(failed, 10);
             failed.fail(new IllegalStateException("writer failed"));
             assertFalse(failed.reusable());
             pool.give(failed);
 
-            BatchHandoff holding = new BatchHandoff(SCHEMA, root, "holding", 1 << 20, 2);
+            BatchHandoff holding = new BatchHandoff(COLUMNS, root, "holding", 1 << 20, 2);
             holding.takeEmpty(); // a batch the reader never returned
             assertFalse(holding.reusable());
             pool.give(holding);
 
-            BatchHandoff busy = new BatchHandoff(SCHEMA, root, "busy", 1 << 20, 2);
+            BatchHandoff busy = new BatchHandoff(COLUMNS, root, "busy", 1 << 20, 2);
             BufferAllocator chunk = busy.allocator().newChildAllocator("chunk", 0, 1 << 20);
             assertFalse(busy.reusable(), "a chunk allocator still open under it");
             chunk.close();
@@ -95,8 +94,8 @@ class BatchHandoffTest {
     }
 
     /** Reader and writer sides of one chunk on this thread: one batch of {@code rows} rows, then the end. */
-    private static VectorSchemaRoot runChunk(BatchHandoff handoff, int rows) throws InterruptedException {
-        VectorSchemaRoot batch = handoff.takeEmpty();
+    private static Batch runChunk(BatchHandoff handoff, int rows) throws InterruptedException {
+        Batch batch = handoff.takeEmpty();
         BigIntVector id = (BigIntVector) batch.getVector(0);
         id.allocateNewSafe();
         for (int i = 0; i < rows; i++) {
@@ -105,7 +104,7 @@ class BatchHandoffTest {
         batch.setRowCount(rows);
         handoff.publish(batch);
         handoff.finish();
-        VectorSchemaRoot full = handoff.takeFull();
+        Batch full = handoff.takeFull();
         assertSame(batch, full);
         handoff.recycle(full);
         assertNull(handoff.takeFull());

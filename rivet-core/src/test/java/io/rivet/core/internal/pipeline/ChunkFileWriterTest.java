@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rivet.Format;
 import io.rivet.Sink;
 import io.rivet.core.internal.format.csv.CsvFormatProvider;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.spi.ObjectWriter;
@@ -19,7 +20,6 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,13 +32,13 @@ class ChunkFileWriterTest {
     private static final List<Column> COLUMNS = List.of(new Column("id", ColumnType.INT64, "int8"));
 
     private BufferAllocator allocator;
-    private VectorSchemaRoot batch;
+    private Batch batch;
     private final RecordingSink sink = new RecordingSink();
 
     @BeforeEach
     void setUp() {
         allocator = new RootAllocator();
-        batch = VectorSchemaRoot.create(Column.arrowSchema(COLUMNS), allocator);
+        batch = Batch.create(COLUMNS, allocator);
         BigIntVector id = (BigIntVector) batch.getVector(0);
         id.allocateNew(100);
         for (int i = 0; i < 100; i++) {

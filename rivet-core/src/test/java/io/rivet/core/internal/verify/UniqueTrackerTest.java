@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.exception.RivetConfigException;
@@ -13,7 +14,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,8 @@ class UniqueTrackerTest {
         allocator.close();
     }
 
-    private VectorSchemaRoot batch(long[] ids, String[] emails) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(COLUMNS), allocator);
+    private Batch batch(long[] ids, String[] emails) {
+        Batch root = Batch.create(COLUMNS, allocator);
         BigIntVector id = (BigIntVector) root.getVector(0);
         VarCharVector email = (VarCharVector) root.getVector(1);
         for (int i = 0; i < ids.length; i++) {
@@ -55,8 +55,8 @@ class UniqueTrackerTest {
         UniqueTracker run = new UniqueTracker("e", COLUMNS, List.of("id", "email"), 1000);
         UniqueTracker first = run.newChunk();
         UniqueTracker second = run.newChunk();
-        try (VectorSchemaRoot a = batch(new long[] {1, 2, 3}, new String[] {"a@x", null, "c@x"});
-                VectorSchemaRoot b = batch(new long[] {4, 5, 6}, new String[] {null, "a@x", "e@x"})) {
+        try (Batch a = batch(new long[] {1, 2, 3}, new String[] {"a@x", null, "c@x"});
+                Batch b = batch(new long[] {4, 5, 6}, new String[] {null, "a@x", "e@x"})) {
             first.add(a);
             second.add(b);
         }
@@ -71,8 +71,8 @@ class UniqueTrackerTest {
         UniqueTracker run = new UniqueTracker("e", COLUMNS, List.of("id"), 1000);
         UniqueTracker failedAttempt = run.newChunk();
         UniqueTracker retry = run.newChunk();
-        try (VectorSchemaRoot a = batch(new long[] {1, 2}, new String[] {"a", "b"});
-                VectorSchemaRoot again = batch(new long[] {1, 2}, new String[] {"a", "b"})) {
+        try (Batch a = batch(new long[] {1, 2}, new String[] {"a", "b"});
+                Batch again = batch(new long[] {1, 2}, new String[] {"a", "b"})) {
             failedAttempt.add(a);
             retry.add(again);
         }
@@ -84,7 +84,7 @@ class UniqueTrackerTest {
     void pastTheCapTheColumnIsReportedIncompleteNotPassed() {
         UniqueTracker run = new UniqueTracker("e", COLUMNS, List.of("id"), 3);
         UniqueTracker chunk = run.newChunk();
-        try (VectorSchemaRoot a = batch(new long[] {1, 2, 3, 4, 5}, new String[] {"a", "b", "c", "d", "e"})) {
+        try (Batch a = batch(new long[] {1, 2, 3, 4, 5}, new String[] {"a", "b", "c", "d", "e"})) {
             chunk.add(a);
         }
         run.merge(chunk);

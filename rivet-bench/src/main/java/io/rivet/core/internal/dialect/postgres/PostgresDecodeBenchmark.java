@@ -1,6 +1,7 @@
 package io.rivet.core.internal.dialect.postgres;
 
 import io.rivet.bench.BenchDatabase;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.SessionSettings;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -88,7 +88,7 @@ public class PostgresDecodeBenchmark {
     public String type;
 
     private BufferAllocator allocator;
-    private VectorSchemaRoot root;
+    private Batch root;
     private List<Column> columns;
     private byte[] copyData;
     private byte[][] textValues;
@@ -114,7 +114,7 @@ public class PostgresDecodeBenchmark {
             dialect.endSnapshot(c);
         }
         allocator = new RootAllocator();
-        root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+        root = Batch.create(columns, allocator);
     }
 
     @Benchmark

@@ -3,6 +3,7 @@ package io.rivet.core.internal.format.csv;
 import io.rivet.Format;
 import io.rivet.bench.BenchData;
 import io.rivet.bench.CountingNullStream;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatWriter;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -57,7 +57,7 @@ public class CsvWriteBenchmark {
     public String table;
 
     private BufferAllocator allocator;
-    private final List<VectorSchemaRoot> batches = new ArrayList<>();
+    private final List<Batch> batches = new ArrayList<>();
     private List<Column> columns;
     private final CsvFormatProvider provider = new CsvFormatProvider();
     private final CountingNullStream out = new CountingNullStream();
@@ -79,7 +79,7 @@ public class CsvWriteBenchmark {
     public long write() throws IOException {
         out.reset();
         try (FormatWriter writer = provider.create(Format.csv(), columns, out)) {
-            for (VectorSchemaRoot batch : batches) {
+            for (Batch batch : batches) {
                 writer.write(batch);
             }
             writer.finish();
@@ -90,7 +90,7 @@ public class CsvWriteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         System.out.printf("%n%s CSV: %.1f bytes per row%n", table, (double) out.count() / ROWS);
-        batches.forEach(VectorSchemaRoot::close);
+        batches.forEach(Batch::close);
         batches.clear();
         allocator.close();
     }

@@ -5,6 +5,7 @@ import io.rivet.DataSize;
 import io.rivet.Format;
 import io.rivet.bench.BenchData;
 import io.rivet.bench.CountingNullStream;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatWriter;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,7 +65,7 @@ public class ParquetWriteBenchmark {
     public Compression compression;
 
     private BufferAllocator allocator;
-    private final List<VectorSchemaRoot> batches = new ArrayList<>();
+    private final List<Batch> batches = new ArrayList<>();
     private List<Column> columns;
     private Format format;
     private final ParquetFormatProvider provider = new ParquetFormatProvider();
@@ -90,7 +90,7 @@ public class ParquetWriteBenchmark {
     public long write() throws IOException {
         out.reset();
         try (FormatWriter writer = provider.create(format, columns, out, allocator)) {
-            for (VectorSchemaRoot batch : batches) {
+            for (Batch batch : batches) {
                 writer.write(batch);
             }
             writer.finish();
@@ -101,7 +101,7 @@ public class ParquetWriteBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         System.out.printf("%n%s %s: %.1f bytes per row%n", table, compression, (double) out.count() / ROWS);
-        batches.forEach(VectorSchemaRoot::close);
+        batches.forEach(Batch::close);
         batches.clear();
         allocator.close();
     }

@@ -1,5 +1,6 @@
 package io.rivet.core.internal.dialect.mysql;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,7 +179,7 @@ final class MySqlBatchReader implements BatchReader {
     static final String ZERO_DATE_AS_NULL = "zero date exported as NULL (zeroDateTimeBehavior=CONVERT_TO_NULL)";
 
     @Override
-    public int read(VectorSchemaRoot root, int maxRows) throws SQLException {
+    public int read(Batch root, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("the reader is closed");
         }

@@ -1,5 +1,6 @@
 package io.rivet.core.internal.dialect.postgres;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import java.sql.Connection;
@@ -9,7 +10,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.postgresql.PGResultSetMetaData;
 
 /**
@@ -73,7 +73,7 @@ final class PostgresBatchReader implements BatchReader {
     }
 
     @Override
-    public int read(VectorSchemaRoot root, int maxRows) throws SQLException {
+    public int read(Batch root, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("reader for cursor " + cursor + " is closed");
         }

@@ -1,11 +1,11 @@
 package io.rivet.core.internal.dialect.postgres;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.copy.CopyOut;
@@ -86,7 +86,7 @@ final class PostgresCopyReader implements BatchReader {
     }
 
     @Override
-    public int read(VectorSchemaRoot root, int maxRows) throws SQLException {
+    public int read(Batch root, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("COPY reader is closed");
         }

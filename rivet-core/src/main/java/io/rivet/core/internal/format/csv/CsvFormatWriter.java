@@ -1,13 +1,13 @@
 package io.rivet.core.internal.format.csv;
 
 import io.rivet.CsvFormat;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
 
@@ -58,7 +58,7 @@ final class CsvFormatWriter implements FormatWriter {
     }
 
     @Override
-    public void write(VectorSchemaRoot batch) throws IOException {
+    public void write(Batch batch) throws IOException {
         if (finished) {
             throw new IllegalStateException("the CSV writer is already finished");
         }

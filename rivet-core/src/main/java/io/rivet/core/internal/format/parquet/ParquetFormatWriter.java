@@ -2,8 +2,9 @@ package io.rivet.core.internal.format.parquet;
 
 import io.rivet.Compression;
 import io.rivet.ParquetFormat;
-import io.rivet.core.spi.Column;
 import io.rivet.core.internal.util.JsonText;
+import io.rivet.core.spi.Batch;
+import io.rivet.core.spi.Column;
 import io.rivet.core.spi.FormatWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,6 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
@@ -146,7 +146,7 @@ final class ParquetFormatWriter implements FormatWriter {
     }
 
     @Override
-    public void write(VectorSchemaRoot batch) throws IOException {
+    public void write(Batch batch) throws IOException {
         if (finished || closed) {
             throw new IllegalStateException("the Parquet writer is already finished or closed");
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
@@ -31,7 +32,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -253,7 +253,7 @@ class MySqlDialectIT {
                 List<Column> columns = dialect.describe(c, "SELECT * FROM growing", "growing");
                 try (BatchReader r = dialect.openReader(c, "SELECT * FROM growing",
                         new KeysetPaging("`growing`", null, List.of("id")), columns);
-                        VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator)) {
+                        Batch root = Batch.create(columns, allocator)) {
                     long total = r.read(root, 30);
                     try (Statement s = other.createStatement()) {
                         // Between two page statements: a new row after the last key read, and a changed one.
@@ -411,7 +411,7 @@ class MySqlDialectIT {
                 try {
                     List<Column> columns = dialect.describe(c, "SELECT * FROM many CROSS JOIN cube", "many");
                     try (BatchReader r = dialect.openReader(c, "SELECT * FROM many CROSS JOIN cube", columns);
-                            VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator)) {
+                            Batch root = Batch.create(columns, allocator)) {
                         assertEquals(10, r.read(root, 10));
                     }
                     assertEquals("1", scalar(c, "SELECT 1"));
@@ -443,7 +443,7 @@ class MySqlDialectIT {
             throws SQLException {
         List<String> rows = new ArrayList<>();
         try (BatchReader r = dialect.openReader(c, sql, paging, columns);
-                VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator)) {
+                Batch root = Batch.create(columns, allocator)) {
             int n;
             while ((n = r.read(root, maxRows)) > 0) {
                 assertTrue(n <= maxRows);

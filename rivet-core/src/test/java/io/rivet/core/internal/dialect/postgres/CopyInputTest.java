@@ -3,6 +3,7 @@ package io.rivet.core.internal.dialect.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.postgresql.copy.CopyOut;
 
@@ -63,7 +63,7 @@ class CopyInputTest {
     private static List<String> decode(PostgresCopyReader reader, int batch) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (BufferAllocator allocator = new RootAllocator();
-                VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(COLUMNS), allocator)) {
+                Batch root = Batch.create(COLUMNS, allocator)) {
             int n;
             while ((n = reader.read(root, batch)) > 0) {
                 for (int r = 0; r < n; r++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.SessionSettings;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +88,7 @@ class PostgresCopyIT {
             dialect.beginSnapshot(c, SETTINGS);
             try {
                 List<Column> columns = dialect.describe(c, sql, "copy_it");
-                try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                try (Batch root = Batch.create(columns, allocator);
                         BatchReader reader = copy ? PostgresCopyReader.open(c, sql, columns, direct)
                                 : dialect.openReader(c, sql, columns)) {
                     if (copy) {
@@ -166,7 +166,7 @@ class PostgresCopyIT {
             dialect.beginSnapshot(c, SETTINGS);
             try {
                 List<Column> columns = dialect.describe(c, sql, "x");
-                try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                try (Batch root = Batch.create(columns, allocator);
                         BatchReader reader = copy ? dialect.openBulkReader(c, sql, columns)
                                 : dialect.openReader(c, sql, columns)) {
                     return assertThrows(SQLException.class, () -> {
@@ -207,7 +207,7 @@ class PostgresCopyIT {
             dialect.beginSnapshot(c, SETTINGS);
             List<Column> columns = dialect.describe(c, sql, "x");
             long started = System.nanoTime();
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openBulkReader(c, sql, columns)) {
                 assertEquals(1000, reader.read(root, 1000));
             }
@@ -234,7 +234,7 @@ class PostgresCopyIT {
             db.execute("INSERT INTO moving_copy VALUES (2)");
             String sql = "SELECT id FROM moving_copy";
             List<Column> columns = dialect.describe(c, sql, "x");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openBulkReader(c, sql, columns)) {
                 assertEquals(1, reader.read(root, 100), "the COPY runs in the snapshot taken before the insert");
                 assertEquals(0, reader.read(root, 100));
@@ -251,7 +251,7 @@ class PostgresCopyIT {
         try (Connection c = db.connect()) {
             dialect.beginSnapshot(c, new SessionSettings(Duration.ofMillis(200), Duration.ZERO));
             List<Column> columns = dialect.describe(c, "SELECT g FROM generate_series(1, 6) g", "x");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator)) {
+            try (Batch root = Batch.create(columns, allocator)) {
                 SQLException e;
                 try (BatchReader reader = dialect.openBulkReader(c, sql, columns)) {
                     e = assertThrows(SQLException.class, () -> reader.read(root, 3));
@@ -287,7 +287,7 @@ class PostgresCopyIT {
             long chars = 0;
             try {
                 List<Column> columns = dialect.describe(c, sql, "copy_it");
-                try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                try (Batch root = Batch.create(columns, allocator);
                         PostgresCopyReader reader = PostgresCopyReader.open(c, sql, columns, true)) {
                     assertTrue(reader.direct());
                     int n;

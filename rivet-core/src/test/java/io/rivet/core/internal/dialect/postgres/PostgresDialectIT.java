@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.BatchReader;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
@@ -36,7 +37,6 @@ import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.TimeMicroVector;
 import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +115,7 @@ class PostgresDialectIT {
             }
             dialect.beginSnapshot(c, SETTINGS);
             columns = dialect.describe(c, sql, "types");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openReader(c, sql, columns)) {
                 int n;
                 while ((n = reader.read(root, 3)) > 0) {
@@ -287,7 +287,7 @@ class PostgresDialectIT {
             dialect.beginSnapshot(c, SETTINGS);
             try {
                 List<Column> columns = dialect.describe(c, sql, "x");
-                try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+                try (Batch root = Batch.create(columns, allocator);
                         BatchReader reader = dialect.openReader(c, sql, columns)) {
                     return assertThrows(SQLException.class, () -> {
                         while (reader.read(root, 3) > 0) {
@@ -344,7 +344,7 @@ class PostgresDialectIT {
             List<Column> columns = dialect.describe(c, sql, "x");
             assertEquals(List.of(ColumnType.STRING, ColumnType.list(ColumnType.STRING), ColumnType.STRING,
                     ColumnType.list(ColumnType.STRING)), columns.stream().map(Column::type).toList());
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openReader(c, sql, columns)) {
                 assertEquals(1, reader.read(root, 10));
                 assertEquals(hex("AbC".getBytes()), actualValue(root.getVector(0), 0, columns.get(0).type()));
@@ -368,7 +368,7 @@ class PostgresDialectIT {
         try (Connection c = db.connect()) {
             dialect.beginSnapshot(c, SETTINGS);
             List<Column> columns = dialect.describe(c, sql, "x");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openReader(c, sql, columns)) {
                 assertEquals(1, reader.read(root, 10));
                 assertEquals(java.util.Arrays.asList(7L, null, 9L),
@@ -455,7 +455,7 @@ class PostgresDialectIT {
             assertEquals(1, count(s, "SELECT count(*) FROM moving"), "later commits are invisible to the snapshot");
             String sql = "SELECT id FROM moving";
             List<Column> columns = dialect.describe(c, sql, "x");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openReader(c, sql, columns)) {
                 assertEquals(1, reader.read(root, 100));
             }
@@ -470,7 +470,7 @@ class PostgresDialectIT {
         try (Connection c = db.connect()) {
             dialect.beginSnapshot(c, new SessionSettings(Duration.ofMillis(200), Duration.ZERO));
             List<Column> columns = dialect.describe(c, "SELECT g FROM generate_series(1, 6) g", "x");
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(Column.arrowSchema(columns), allocator);
+            try (Batch root = Batch.create(columns, allocator);
                     BatchReader reader = dialect.openReader(c, "SELECT g FROM (" + sql + ") q", columns)) {
                 assertEquals(3, reader.read(root, 3), "the first FETCH is fast");
                 SQLException e = assertThrows(SQLException.class, () -> reader.read(root, 3));

@@ -8,6 +8,7 @@ import io.rivet.CsvFormat;
 import io.rivet.Format;
 import io.rivet.core.internal.format.DuckDbReader;
 import io.rivet.core.internal.format.TestBatches;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.FormatWriter;
@@ -28,7 +29,6 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +61,7 @@ class CsvFormatWriterTest {
         try (BufferAllocator allocator = new RootAllocator();
                 FormatWriter writer = new CsvFormatProvider().create(format, columns, out)) {
             for (List<Object[]> rows : batches) {
-                try (VectorSchemaRoot root = TestBatches.root(allocator, columns, rows)) {
+                try (Batch root = TestBatches.root(allocator, columns, rows)) {
                     writer.write(root);
                 }
             }
@@ -226,7 +226,7 @@ class CsvFormatWriterTest {
                 FormatWriter writer = new CsvFormatProvider().create(Format.csv(), columns, counter)) {
             long header = writer.estimatedSize();
             assertEquals("id,name\n".length(), header);
-            try (VectorSchemaRoot root = TestBatches.root(allocator, columns,
+            try (Batch root = TestBatches.root(allocator, columns,
                     List.<Object[]>of(new Object[] {1L, "caf\u00e9"}, new Object[] {2L, null}))) {
                 writer.write(root);
             }
@@ -237,7 +237,7 @@ class CsvFormatWriterTest {
             for (int i = 0; i < 20_000; i++) {
                 many.add(new Object[] {(long) i, "name number " + i});
             }
-            try (VectorSchemaRoot root = TestBatches.root(allocator, columns, many)) {
+            try (Batch root = TestBatches.root(allocator, columns, many)) {
                 long before = writer.estimatedSize();
                 writer.write(root);
                 assertTrue(written[0] > 0, "a full buffer goes to the stream");

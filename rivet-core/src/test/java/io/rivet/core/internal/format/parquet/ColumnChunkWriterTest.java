@@ -8,6 +8,7 @@ import io.rivet.Format;
 import io.rivet.ParquetFormat;
 import io.rivet.core.internal.format.DuckDbReader;
 import io.rivet.core.internal.format.TestBatches;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.FormatWriter;
@@ -23,7 +24,6 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +106,7 @@ class ColumnChunkWriterTest {
                 FormatWriter writer = new ParquetFormatProvider().create(format, COLUMNS, out, allocator)) {
             int batch = 6_999;
             for (int from = 0; from < ROWS; from += batch) {
-                try (VectorSchemaRoot root = TestBatches.root(allocator, COLUMNS,
+                try (Batch root = TestBatches.root(allocator, COLUMNS,
                         rows.subList(from, Math.min(ROWS, from + batch)))) {
                     writer.write(root);
                 }
@@ -166,7 +166,7 @@ class ColumnChunkWriterTest {
         try (BufferAllocator allocator = new RootAllocator();
                 OutputStream out = Files.newOutputStream(one);
                 FormatWriter writer = new ParquetFormatProvider().create(Format.parquet(), columns, out, allocator)) {
-            try (VectorSchemaRoot root = TestBatches.root(allocator, columns, values)) {
+            try (Batch root = TestBatches.root(allocator, columns, values)) {
                 writer.write(root);
             }
             writer.finish();

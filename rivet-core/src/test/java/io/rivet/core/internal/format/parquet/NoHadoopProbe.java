@@ -3,6 +3,7 @@ package io.rivet.core.internal.format.parquet;
 import io.rivet.Compression;
 import io.rivet.Format;
 import io.rivet.core.internal.format.TestBatches;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.FormatWriter;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Run by {@link ParquetWithoutHadoopTest} inside a class loader that has no Hadoop classes: writes
@@ -42,7 +42,7 @@ public final class NoHadoopProbe implements Consumer<Path> {
             rows.add(new Object[] {(long) i, i % 10 == 0 ? null : "name-" + i, Arrays.asList(i, null)});
         }
         try (BufferAllocator allocator = new RootAllocator();
-                VectorSchemaRoot root = TestBatches.root(allocator, COLUMNS, rows)) {
+                Batch root = TestBatches.root(allocator, COLUMNS, rows)) {
             for (Compression c : Compression.values()) {
                 try (OutputStream out = Files.newOutputStream(dir.resolve(c.name() + ".parquet"));
                         FormatWriter writer = new ParquetFormatProvider().create(

@@ -11,6 +11,7 @@ import io.rivet.Format;
 import io.rivet.ParquetFormat;
 import io.rivet.core.internal.format.DuckDbReader;
 import io.rivet.core.internal.format.TestBatches;
+import io.rivet.core.spi.Batch;
 import io.rivet.core.spi.Column;
 import io.rivet.core.spi.ColumnType;
 import io.rivet.core.spi.FormatProvider;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +48,7 @@ class ParquetFormatWriterTest {
                 CloseTracking out = new CloseTracking(Files.newOutputStream(file));
                 FormatWriter writer = new ParquetFormatProvider().create(format, columns, out)) {
             for (List<Object[]> rows : batches) {
-                try (VectorSchemaRoot root = TestBatches.root(allocator, columns, rows)) {
+                try (Batch root = TestBatches.root(allocator, columns, rows)) {
                     writer.write(root);
                 }
             }
@@ -241,7 +241,7 @@ class ParquetFormatWriterTest {
                 for (int i = 0; i < 5_000; i++) {
                     rows.add(new Object[] {(long) (b * 5_000 + i), "value " + b + "/" + i});
                 }
-                try (VectorSchemaRoot root = TestBatches.root(allocator, columns, rows)) {
+                try (Batch root = TestBatches.root(allocator, columns, rows)) {
                     writer.write(root);
                 }
                 estimates.add(writer.estimatedSize());
@@ -265,7 +265,7 @@ class ParquetFormatWriterTest {
                 OutputStream out2 = Files.newOutputStream(second)) {
             BufferAllocator chunk1 = allocator.newChildAllocator("chunk-1", 0, Long.MAX_VALUE);
             FormatWriter writer = new ParquetFormatProvider().create(Format.parquet(), columns, out1, chunk1);
-            try (VectorSchemaRoot root = TestBatches.root(allocator, columns, rows)) {
+            try (Batch root = TestBatches.root(allocator, columns, rows)) {
                 writer.write(root);
                 writer.finish();
                 // The engine closes a chunk's allocator when the chunk ends; the finished writer holds none of it.
@@ -308,7 +308,7 @@ class ParquetFormatWriterTest {
         CloseTracking out = new CloseTracking(OutputStream.nullOutputStream());
         try (BufferAllocator allocator = new RootAllocator()) {
             FormatWriter writer = new ParquetFormatProvider().create(Format.parquet(), columns, out);
-            try (VectorSchemaRoot root = TestBatches.root(allocator, columns, TestBatches.allRows())) {
+            try (Batch root = TestBatches.root(allocator, columns, TestBatches.allRows())) {
                 writer.write(root);
             }
             writer.close();
