@@ -317,11 +317,16 @@ abstract class BinaryDecoder {
      */
     static final class DecimalDecoder extends Fixed {
         private static final long[] POW10 = new long[19];
+        /** The largest base-10000 digit that still fits a long once multiplied by {@code POW10[exp]}. */
+        private static final long[] MAX_DIGIT = new long[19];
 
         static {
             POW10[0] = 1;
             for (int i = 1; i < POW10.length; i++) {
                 POW10[i] = POW10[i - 1] * 10;
+            }
+            for (int i = 0; i < POW10.length; i++) {
+                MAX_DIGIT[i] = Long.MAX_VALUE / POW10[i];
             }
         }
 
@@ -353,7 +358,7 @@ abstract class BinaryDecoder {
                 int d = CopyInput.getShort(b, off + 8 + 2 * i);
                 int exp = 4 * (weight - i) + scale;
                 if (exp >= 0) {
-                    if (exp > 18 || d > Long.MAX_VALUE / POW10[exp]) {
+                    if (exp > 18 || d > MAX_DIGIT[exp]) {
                         writeBig(index, b, off, ndigits, weight, sign);
                         return;
                     }
@@ -367,11 +372,16 @@ abstract class BinaryDecoder {
                         throw tooWide();
                     }
                 } else {
-                    long q = POW10[-exp];
-                    if (d % q != 0) {
+                    // A digit cut by the scale: divisions by constants, which compile to multiplications.
+                    int kept = switch (-exp) {
+                        case 1 -> d % 10 == 0 ? d / 10 : -1;
+                        case 2 -> d % 100 == 0 ? d / 100 : -1;
+                        default -> d % 1000 == 0 ? d / 1000 : -1;
+                    };
+                    if (kept < 0) {
                         throw tooWide();
                     }
-                    unscaled += d / q;
+                    unscaled += kept;
                 }
             }
             if (precision < 19 && unscaled >= POW10[precision]) {

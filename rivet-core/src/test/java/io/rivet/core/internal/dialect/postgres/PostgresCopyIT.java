@@ -56,6 +56,8 @@ class PostgresCopyIT {
             + " ARRAY[g::numeric / 3, NULL, 1e30::numeric] AS anu,"
             + " CASE WHEN g % 5 = 0 THEN NULL ELSE (g * 12345.6789)::numeric(38,4) END AS d38,"
             + " (g * 1000000007::numeric)::numeric(20,0) AS d20,"
+            + " (g * 0.3 - 100)::numeric(9,1) AS s1, (g * 0.07)::numeric(9,2) AS s2,"
+            + " (g * 1.007 - 350)::numeric(9,3) AS s3,"
             + " ARRAY[g::smallint, (-32768)::smallint] AS ai2,"
             + " ARRAY[time '24:00:00', time '00:00:00.000001'] AS atm,"
             + " ARRAY[timestamp '1999-12-31 23:59:59.999999', NULL] AS ats,"
@@ -142,6 +144,11 @@ class PostgresCopyIT {
         assertEquals(hex("0.000"), copy.get(3L).get("nu"));
         assertEquals(hex("0.00000000000000000001"), copy.get(4L).get("nu"));
         assertEquals(hex("-12345678901234567890.5"), copy.get(5L).get("nu"));
+        // Scales 1, 2 and 3 cut the last base-10000 digit differently.
+        assertEquals("-99.7", copy.get(1L).get("s1"));
+        assertEquals("0.70", copy.get(10L).get("s2"));
+        assertEquals("-348.993", copy.get(1L).get("s3"));
+        assertEquals("354.900", copy.get(700L).get("s3"));
         assertEquals(hex(""), copy.get(1L).get("ch1"), "a NUL \"char\" prints as the empty string");
         assertEquals(hex("\\303"), copy.get(3L).get("ch1"), "the first byte of é in UTF-8, 0xC3, prints as \\303");
     }
