@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code rivet metrics}: the run history of each export from the state store, with its trends (duration and size
  * over the last runs, a sparkline on a terminal), or as JSON.
  */
-@Command(name = "metrics", description = "Show each export's run history and its trends.")
+@Command(name = "metrics", mixinStandardHelpOptions = true,
+        description = "Show each export's run history and its trends.")
 final class MetricsCommand implements Callable<Integer> {
     private static final char[] SPARKS = "▁▂▃▄▅▆▇█".toCharArray();
 

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * {@code rivet state}: what the state store remembers of each export: its incremental cursor, its unfinished chunk
  * run with the chunks left to resume, and its accepted schema.
  */
-@Command(name = "state", description = "Show each export's cursor, unfinished chunk run and accepted schema.")
+@Command(name = "state", mixinStandardHelpOptions = true,
+        description = "Show each export's cursor, unfinished chunk run and accepted schema.")
 final class StateCommand implements Callable<Integer> {
     private final RivetCli cli;
 

@@ -41,10 +41,24 @@ class RivetCliTest {
     }
 
     @Test
+    void every_command_has_help() {
+        assertEquals(0, rivet(Map.of(), "--verbose", "--help"));
+        String[] commands = {"run", "doctor", "demo", "metrics", "state", "check", "init"};
+        for (String command : commands) {
+            assertTrue(out.toString().contains("  " + command + " "), command + " missing from:\n" + out);
+        }
+        for (String command : commands) {
+            assertEquals(0, rivet(Map.of(), command, "--help"), command + ": " + err);
+            assertTrue(out.toString().contains("Usage: rivet " + command), out.toString());
+        }
+    }
+
+    @Test
     void usage_errors_exit_1_with_an_error_line() {
         assertEquals(1, rivet(Map.of(), "run", "--no-such-flag"));
         assertTrue(err.toString().startsWith("error: Unknown option: '--no-such-flag'"), err.toString());
         assertEquals(1, rivet(Map.of(), "frobnicate"));
+        assertTrue(err.toString().contains("'frobnicate'"), err.toString());
         assertEquals(1, rivet(Map.of()));
         assertTrue(err.toString().contains("error: a command is required"), err.toString());
     }
