@@ -71,8 +71,28 @@ public final class RivetCli implements Callable<Integer> {
 
     /** Runs the CLI and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        loadSqliteInBackground();
         int code = new RivetCli().execute(args);
         System.exit(code);
+    }
+
+    /**
+     * Loads the state store's native SQLite library on a daemon thread while the command line and configuration are
+     * parsed. sqlite-jdbc extracts the library into a new temporary file, compares it with the jar's copy and runs
+     * {@code uname} before loading it: about 0.1 s that was otherwise on every run's critical path, before the first
+     * query. Its loader is synchronized, so the state store's first connection waits for this one to finish; a
+     * failure here is ignored and happens again, reported, when the store opens.
+     */
+    private static void loadSqliteInBackground() {
+        Thread loader = new Thread(() -> {
+            try {
+                org.sqlite.SQLiteJDBCLoader.initialize();
+            } catch (Exception | LinkageError e) {
+                // reported by the state store when it opens
+            }
+        }, "rivet-sqlite-loader");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
