@@ -12,14 +12,14 @@ import java.util.Map;
 public interface BatchReader extends AutoCloseable {
 
     /**
-     * Fills {@code root} (a {@link Batch#create} of the described columns) with up to
+     * Fills {@code batch} (a {@link Batch#create} of the described columns) with up to
      * {@code maxRows} next rows, replacing what it held, and sets its row count. The reader only writes into the
-     * root during the call and keeps no reference to it.
+     * batch during the call and keeps no reference to it.
      *
      * @return the number of rows read; 0 when the result is exhausted
      * @throws SQLException as the driver reports it
      */
-    int read(Batch root, int maxRows) throws SQLException;
+    int read(Batch batch, int maxRows) throws SQLException;
 
     /**
      * Values read so far (since the reader was opened) that were not exported exactly, counted per column and kind

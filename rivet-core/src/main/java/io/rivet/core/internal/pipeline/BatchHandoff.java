@@ -42,9 +42,9 @@ final class BatchHandoff implements AutoCloseable {
         this.full = new ArrayBlockingQueue<>(poolSize + 1);
         try {
             for (int i = 0; i < poolSize; i++) {
-                Batch root = Batch.create(columns, allocator);
-                all.add(root);
-                empty.add(root);
+                Batch batch = Batch.create(columns, allocator);
+                all.add(batch);
+                empty.add(batch);
             }
         } catch (RuntimeException e) {
             close();
@@ -70,16 +70,16 @@ final class BatchHandoff implements AutoCloseable {
     Batch takeEmpty() throws InterruptedException {
         while (true) {
             checkRunning();
-            Batch root = empty.poll(POLL_MS, TimeUnit.MILLISECONDS);
-            if (root != null) {
-                return root;
+            Batch batch = empty.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            if (batch != null) {
+                return batch;
             }
         }
     }
 
     /** Reader: hands a filled batch to the writer. */
-    void publish(Batch root) throws InterruptedException {
-        offer(root);
+    void publish(Batch batch) throws InterruptedException {
+        offer(batch);
     }
 
     /** Reader: no more batches. */
@@ -102,8 +102,8 @@ final class BatchHandoff implements AutoCloseable {
     }
 
     /** Writer (or reader, for an unused batch): returns a batch to the pool. */
-    void recycle(Batch root) {
-        empty.offer(root);
+    void recycle(Batch batch) {
+        empty.offer(batch);
     }
 
     /** Either side: stops the other side, which then throws from its next call. */
@@ -140,8 +140,8 @@ final class BatchHandoff implements AutoCloseable {
     @Override
     public void close() {
         try {
-            for (Batch root : all) {
-                root.close();
+            for (Batch batch : all) {
+                batch.close();
             }
             all.clear();
         } finally {

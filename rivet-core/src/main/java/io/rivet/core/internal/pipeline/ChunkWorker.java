@@ -143,26 +143,26 @@ final class ChunkWorker {
         long widestRow = 1;
         try (BatchReader reader = openReader(connection, task)) {
             while (true) {
-                Batch root = handoff.takeEmpty();
+                Batch batch = handoff.takeEmpty();
                 int n;
                 try {
-                    n = reader.read(root, rows);
+                    n = reader.read(batch, rows);
                     if (run.losses().strict()) {
                         run.losses().check(reader.lossyValues());
                     }
                 } catch (RuntimeException | SQLException e) {
-                    handoff.recycle(root);
+                    handoff.recycle(batch);
                     throw e;
                 }
                 if (n == 0) {
-                    handoff.recycle(root);
+                    handoff.recycle(batch);
                     break;
                 }
                 if (target > 0) {
-                    widestRow = Math.max(widestRow, bytesOf(root) / n);
+                    widestRow = Math.max(widestRow, bytesOf(batch) / n);
                     rows = (int) Math.max(MIN_ROWS, Math.min(maxRows, target / widestRow));
                 }
-                handoff.publish(root);
+                handoff.publish(batch);
                 run.progress().rowsRead(n);
                 throttle.rowsRead(n);
                 if (throttleInline) {
@@ -196,12 +196,12 @@ final class ChunkWorker {
     private List<StagedFile> writeAll(BatchHandoff handoff, ChunkFileWriter files) throws IOException,
             InterruptedException {
         try {
-            Batch root;
-            while ((root = handoff.takeFull()) != null) {
+            Batch batch;
+            while ((batch = handoff.takeFull()) != null) {
                 try {
-                    files.write(root);
+                    files.write(batch);
                 } finally {
-                    handoff.recycle(root);
+                    handoff.recycle(batch);
                 }
             }
             List<StagedFile> staged = files.finish();
@@ -217,9 +217,9 @@ final class ChunkWorker {
         }
     }
 
-    private static long bytesOf(Batch root) {
+    private static long bytesOf(Batch batch) {
         long total = 0;
-        for (FieldVector v : root.getFieldVectors()) {
+        for (FieldVector v : batch.getFieldVectors()) {
             total += v.getBufferSize();
         }
         return total;

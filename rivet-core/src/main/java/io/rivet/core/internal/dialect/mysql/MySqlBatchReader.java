@@ -179,19 +179,19 @@ final class MySqlBatchReader implements BatchReader {
     static final String ZERO_DATE_AS_NULL = "zero date exported as NULL (zeroDateTimeBehavior=CONVERT_TO_NULL)";
 
     @Override
-    public int read(Batch root, int maxRows) throws SQLException {
+    public int read(Batch batch, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("the reader is closed");
         }
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1 but was " + maxRows);
         }
-        if (root.getFieldVectors().size() != writers.length) {
-            throw new IllegalArgumentException("root has " + root.getFieldVectors().size() + " vectors but the query "
+        if (batch.getFieldVectors().size() != writers.length) {
+            throw new IllegalArgumentException("batch has " + batch.getFieldVectors().size() + " vectors but the query "
                     + writers.length + " columns");
         }
         for (int c = 0; c < writers.length; c++) {
-            FieldVector v = root.getVector(c);
+            FieldVector v = batch.getVector(c);
             if (v.getValueCapacity() == 0) {
                 v.allocateNew();
             } else {
@@ -203,7 +203,7 @@ final class MySqlBatchReader implements BatchReader {
         if (!exhausted) {
             row = paging == null ? readStream(maxRows) : readPage(maxRows);
         }
-        root.setRowCount(row);
+        batch.setRowCount(row);
         return row;
     }
 

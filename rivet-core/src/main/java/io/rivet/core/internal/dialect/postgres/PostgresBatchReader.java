@@ -73,19 +73,19 @@ final class PostgresBatchReader implements BatchReader {
     }
 
     @Override
-    public int read(Batch root, int maxRows) throws SQLException {
+    public int read(Batch batch, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("reader for cursor " + cursor + " is closed");
         }
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1 but was " + maxRows);
         }
-        if (root.getFieldVectors().size() != writers.length) {
-            throw new IllegalArgumentException("root has " + root.getFieldVectors().size() + " vectors but the query "
+        if (batch.getFieldVectors().size() != writers.length) {
+            throw new IllegalArgumentException("batch has " + batch.getFieldVectors().size() + " vectors but the query "
                     + writers.length + " columns");
         }
         for (int c = 0; c < writers.length; c++) {
-            FieldVector v = root.getVector(c);
+            FieldVector v = batch.getVector(c);
             if (v.getValueCapacity() == 0) {
                 v.allocateNew();
             } else {
@@ -117,7 +117,7 @@ final class PostgresBatchReader implements BatchReader {
             }
             exhausted = fetched < wanted;
         }
-        root.setRowCount(row);
+        batch.setRowCount(row);
         return row;
     }
 

@@ -86,19 +86,19 @@ final class PostgresCopyReader implements BatchReader {
     }
 
     @Override
-    public int read(Batch root, int maxRows) throws SQLException {
+    public int read(Batch batch, int maxRows) throws SQLException {
         if (closed) {
             throw new IllegalStateException("COPY reader is closed");
         }
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be at least 1 but was " + maxRows);
         }
-        if (root.getFieldVectors().size() != decoders.length) {
-            throw new IllegalArgumentException("root has " + root.getFieldVectors().size() + " vectors but the query "
+        if (batch.getFieldVectors().size() != decoders.length) {
+            throw new IllegalArgumentException("batch has " + batch.getFieldVectors().size() + " vectors but the query "
                     + decoders.length + " columns");
         }
         for (int c = 0; c < decoders.length; c++) {
-            decoders[c].bind(root.getVector(c), maxRows);
+            decoders[c].bind(batch.getVector(c), maxRows);
         }
         int row = 0;
         if (!exhausted) {
@@ -135,7 +135,7 @@ final class PostgresCopyReader implements BatchReader {
         for (BinaryDecoder d : decoders) {
             d.finish(row);
         }
-        root.setRowCount(row);
+        batch.setRowCount(row);
         return row;
     }
 
