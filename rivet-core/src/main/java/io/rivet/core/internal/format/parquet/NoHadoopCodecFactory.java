@@ -213,8 +213,8 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
         /** A view of at least {@code n} bytes, position 0 and limit {@code n}; earlier contents are not kept. */
         ByteBuffer clear(int n) {
             if (view == null || view.capacity() < n) {
+                int capacity = view == null ? Math.max(n, 64 * 1024) : PageBytes.grownCapacity(view.capacity(), n);
                 close();
-                int capacity = Math.max(n, view == null ? 64 * 1024 : PageBytes.grownCapacity(view.capacity(), n));
                 address = MemoryUtil.allocateMemory(capacity);
                 view = MemoryUtil.directBuffer(address, capacity);
             }
