@@ -78,13 +78,13 @@ class LauncherIT {
 
     @Test
     void jvmDefaults_applyUnlessTheOperatorSetsThem() throws Exception {
-        Result defaults = launchVersion(Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
+        Result defaults = launch(List.of("--version"), Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal"));
         assertEquals(0, defaults.exit, defaults.output);
         assertTrue(flag(defaults.output, "CompileThresholdScaling").startsWith("3.0"), defaults.output);
         assertEquals(String.valueOf(256L << 20), flag(defaults.output, "MaxHeapSize"));
         assertEquals(String.valueOf(24L << 20), flag(defaults.output, "MaxNewSize"));
 
-        Result own = launchVersion(Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx300m",
+        Result own = launch(List.of("--version"), Map.of("RIVET_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xmx300m",
                 "JDK_JAVA_OPTIONS", "-XX:CompileThresholdScaling=1.5"));
         assertEquals(0, own.exit, own.output);
         assertTrue(flag(own.output, "CompileThresholdScaling").startsWith("1.5"), own.output);
@@ -114,10 +114,6 @@ class LauncherIT {
                 .map(l -> l.split("\\s+")[3])
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + " is not in the JVM's flags:\n" + output));
-    }
-
-    private Result launchVersion(Map<String, String> env) throws IOException, InterruptedException {
-        return launch(List.of("--version"), env);
     }
 
     private Path config() throws IOException {

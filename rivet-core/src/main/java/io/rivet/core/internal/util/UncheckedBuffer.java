@@ -8,11 +8,11 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * makes on every access.
  *
  * <p>Why: the per-value loops of the COPY decoders and the Parquet column writers spent several percent of an export's
- * CPU in those checks, most of it before C2 compiled them (docs/benchmarks.md, session 5). Those loops already know their bounds: a decoder grows its
- * vector before it writes past the capacity it was bound with, and a writer reads only the rows of the batch it was
- * given. So the check moves to where the bound is known, once per batch or growth, and each access here is a plain
- * load or store. Arrow's global switch ({@code arrow.enable_unsafe_memory_access}) would do the same for every Arrow
- * user in the JVM, which an embedded library must not decide.
+ * CPU in those checks, most of it before C2 compiled them (docs/benchmarks.md, session 5). Those loops already know
+ * their bounds: a decoder grows its vector before it writes past the capacity it was bound with, and a writer reads
+ * only the rows of the batch it was given. So the check moves to where the bound is known, once per batch or growth,
+ * and each access here is a plain load or store. Arrow's global switch ({@code arrow.enable_unsafe_memory_access})
+ * would do the same for every Arrow user in the JVM, which an embedded library must not decide.
  *
  * <p>Each access still asserts its bounds, so the tests (run with {@code -ea}) fail on an out-of-bounds index instead
  * of corrupting memory. Indexes are byte offsets, as in {@link ArrowBuf}; multi-byte values are little-endian, as

@@ -27,7 +27,8 @@ class SinkOptionsTest {
         assertEquals("The URI gs://b/ does not start with s3://; write s3://bucket/prefix/.",
                 message(() -> SinkOptions.bucket(URI.create("gs://b/"), "s3", "gs://b/", "hint.")));
         for (String bad : List.of("s3://user@bucket/p/", "s3://bucket:9000/p/", "s3://bucket/p/?x=1", "s3:///p/")) {
-            String m = message(() -> SinkOptions.bucket(URI.create(bad), "s3", "(shown)", "set credentials elsewhere."));
+            String m = message(
+                    () -> SinkOptions.bucket(URI.create(bad), "s3", "(shown)", "set credentials elsewhere."));
             assertTrue(m.startsWith("The sink URI (shown) must have the form s3://bucket/prefix/"), m);
             assertTrue(m.endsWith("set credentials elsewhere."), m);
         }

@@ -322,10 +322,9 @@ abstract class BinaryDecoder {
 
         static {
             POW10[0] = 1;
+            MAX_DIGIT[0] = Long.MAX_VALUE;
             for (int i = 1; i < POW10.length; i++) {
                 POW10[i] = POW10[i - 1] * 10;
-            }
-            for (int i = 0; i < POW10.length; i++) {
                 MAX_DIGIT[i] = Long.MAX_VALUE / POW10[i];
             }
         }
