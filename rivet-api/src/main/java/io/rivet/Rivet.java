@@ -126,6 +126,22 @@ public interface Rivet extends AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * This library's version, e.g. {@code 0.1.0}, as Maven built it; {@code "unknown"} when the build's version file
+     * is missing (classes repackaged without their resources). Written into every Parquet file's {@code created_by}.
+     */
+    static String version() {
+        java.util.Properties p = new java.util.Properties();
+        try (java.io.InputStream in = Rivet.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+
     /** Builds a {@link Rivet} engine. Not thread-safe. */
     final class Builder {
         private StateStore stateStore;

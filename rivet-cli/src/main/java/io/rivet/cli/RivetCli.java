@@ -1,16 +1,14 @@
 package io.rivet.cli;
 
+import io.rivet.Rivet;
 import io.rivet.cli.config.ConfigException;
 import io.rivet.exception.RivetException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -186,24 +184,12 @@ public final class RivetCli implements Callable<Integer> {
         }
     }
 
-    /** Reads the version Maven wrote into {@code version.properties}. */
+    /** The library's version ({@link Rivet#version()}) with the JVM's and the platform's. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"rivet " + version() + " (Java " + System.getProperty("java.version") + ", "
+            return new String[] {"rivet " + Rivet.version() + " (Java " + System.getProperty("java.version") + ", "
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")"};
-        }
-
-        static String version() {
-            Properties p = new Properties();
-            try (InputStream in = RivetCli.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            } catch (IOException e) {
-                return "unknown";
-            }
-            return p.getProperty("version", "unknown");
         }
     }
 }

@@ -11,16 +11,14 @@ import org.apache.arrow.vector.complex.ListVector;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
-import org.apache.parquet.column.page.DictionaryPage;
-import org.apache.parquet.column.page.PageWriter;
 import org.apache.parquet.column.statistics.SizeStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * Writes one Parquet column chunk after another from Arrow vectors: definition (and for lists repetition) levels, the
- * values, page statistics, and the v1 data pages and dictionary page handed to parquet-java's {@link PageWriter}
- * (which compresses, checksums and indexes them). It replaces parquet-java's {@code ColumnWriter}, whose API takes one
+ * values, page statistics, and the v1 data pages and dictionary page handed to {@link ColumnChunkPages} (which
+ * compresses, checksums and indexes them). It replaces parquet-java's {@code ColumnWriter}, whose API takes one
  * value per call (a new {@code Binary} object for each string) and whose dictionary attempt restarts on every row
  * group.
  *
@@ -59,7 +57,7 @@ abstract class ColumnChunkWriter {
     final int maxRep;
     private final boolean dictionaryCapable;
 
-    private PageWriter pages;
+    private ColumnChunkPages pages;
     private final PageBytes page;
     private final PageBytes scratch = new PageBytes(1024);
 
@@ -172,7 +170,7 @@ abstract class ColumnChunkWriter {
     // ------------------------------------------------------------------ row groups and batches
 
     /** Starts a chunk in a new row group, writing its pages to {@code pages}. */
-    final void startChunk(PageWriter pages) {
+    final void startChunk(ColumnChunkPages pages) {
         this.pages = pages;
         dictionary = dictionaryCapable && dictionaryPays;
         dictionaryPagesWritten = false;
@@ -307,7 +305,7 @@ abstract class ColumnChunkWriter {
 
     /** What the open row group holds for this column: pages written, the open page, the dictionary. */
     final long bufferedSize() {
-        return pages.getMemSize() + pageValueBytes() + levels + dictionaryBytes();
+        return pages.memSize() + pageValueBytes() + levels + dictionaryBytes();
     }
 
     /** Writes the open page and the dictionary page; the chunk is then complete in the page store. */
@@ -318,7 +316,7 @@ abstract class ColumnChunkWriter {
         if (dictionaryPagesWritten) {
             scratch.reset();
             int entries = writeDictionary(scratch);
-            pages.writeDictionaryPage(new DictionaryPage(scratch.asInput(), entries, Encoding.PLAIN_DICTIONARY));
+            pages.writeDictionaryPage(scratch.asInput(), entries, Encoding.PLAIN_DICTIONARY);
         }
         pages = null;
     }
@@ -358,8 +356,7 @@ abstract class ColumnChunkWriter {
             bytes = BytesInput.concat(page.asInput(), plainValues().asInput());
         }
         Statistics<?> statistics = pageStatistics(pageNulls);
-        // Rivet writes no geometry columns, so there are no geospatial statistics (null is "none").
-        pages.writePage(bytes, levels, pageRows, statistics, sizeStatistics(), null,
+        pages.writeDataPage(bytes, levels, pageRows, statistics, sizeStatistics(),
                 maxRep > 0 ? Encoding.RLE : Encoding.BIT_PACKED, Encoding.RLE, encoding);
         firstPage &= pageValueCount() == 0;
         levels = 0;

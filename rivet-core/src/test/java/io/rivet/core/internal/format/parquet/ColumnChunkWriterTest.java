@@ -173,7 +173,7 @@ class ColumnChunkWriterTest {
         }
         try (DuckDbReader duck = new DuckDbReader()) {
             String f = DuckDbReader.literal(one);
-            assertEquals(List.of("PLAIN, PLAIN_DICTIONARY, RLE, BIT_PACKED"),
+            assertEquals(List.of("PLAIN_DICTIONARY, PLAIN, RLE, BIT_PACKED"),
                     duck.strings("SELECT encodings FROM parquet_metadata(" + f + ")"));
             List<List<Object>> actual = duck.read(columns, "read_parquet(" + f + ")", (quoted, type) -> quoted);
             assertEquals(DuckDbReader.canonical(columns, values), actual);
