@@ -19,7 +19,8 @@ import org.xerial.snappy.Snappy;
  * Hadoop's codec classes eagerly, which is why Rivet brings this one.
  *
  * <p>Write-only: {@link #getDecompressor} throws. Each compressor reuses its buffers, so it serves one writer thread;
- * the bytes it returns stay valid until its next {@code compress} call (parquet-java copies them before that).
+ * the bytes it returns stay valid until its next {@code compress} call ({@link ColumnChunkPages} copies them before
+ * that).
  * {@link #release()} frees the native buffers and zstd contexts. Not thread-safe.
  */
 final class NoHadoopCodecFactory implements CompressionCodecFactory {
@@ -80,9 +81,8 @@ final class NoHadoopCodecFactory implements CompressionCodecFactory {
 
     /**
      * UNCOMPRESSED, and the base of the real codecs: collects the page into a reused native input buffer and hands
-     * back a native buffer. Native because the page store checksums the returned page as a {@link ByteBuffer}: a heap
-     * array would first be copied into a freshly allocated direct buffer for every page (measured: a third of an
-     * export's page faults, docs/benchmarks.md session 5).
+     * back a native buffer, which zstd-jni and snappy-java compress without copying and {@link ColumnChunkPages}
+     * checksums in place.
      */
     private static class Compressor implements BytesInputCompressor {
         private final CompressionCodecName codec;

@@ -145,7 +145,8 @@ class ParquetFileLayoutTest {
         List<Long> firstRows = new ArrayList<>();
         offsets.getPage_locations().forEach(l -> firstRows.add(l.getFirst_row_index()));
         for (int i = 1; i < firstRows.size(); i++) {
-            assertTrue(firstRows.get(i) > firstRows.get(i - 1) && firstRows.get(i) < groupRows, where + ": " + firstRows);
+            assertTrue(firstRows.get(i) > firstRows.get(i - 1) && firstRows.get(i) < groupRows,
+                    where + ": " + firstRows);
         }
         long nulls = index.getNull_counts().stream().mapToLong(Long::longValue).sum();
         assertEquals(meta.getStatistics().getNull_count(), nulls, where + ": NULLs in the column index");
