@@ -193,14 +193,15 @@ final class ColumnChunkPages implements AutoCloseable {
         ColumnIndex columnIndexEntry = index == null
                 ? null : ParquetMetadataConverter.toParquetColumnIndex(descriptor.getPrimitiveType(), index);
         OffsetIndex offsetIndexEntry = ParquetMetadataConverter.toParquetOffsetIndex(offsetIndex.build(firstDataPage));
-        long size = out.getPos() - start;
         release();
-        return new WrittenChunk(chunk, start, size, uncompressedBytes, columnIndexEntry, offsetIndexEntry);
+        return new WrittenChunk(chunk, uncompressedBytes, columnIndexEntry, offsetIndexEntry);
     }
 
-    /** What {@link #writeTo} wrote: the footer entry, where the chunk starts, its sizes and its page indexes. */
-    record WrittenChunk(ColumnChunk chunk, long start, long compressedBytes, long uncompressedBytes,
-            ColumnIndex columnIndex, OffsetIndex offsetIndex) {
+    /**
+     * What {@link #writeTo} wrote: the footer entry, the chunk's uncompressed size with headers (for its row group's
+     * total) and its page indexes ({@code columnIndex} is null when parquet-java's builder declines one).
+     */
+    record WrittenChunk(ColumnChunk chunk, long uncompressedBytes, ColumnIndex columnIndex, OffsetIndex offsetIndex) {
     }
 
     /** The chunk's encodings as parquet-java lists them: the dictionary page's first, then the others in order. */
