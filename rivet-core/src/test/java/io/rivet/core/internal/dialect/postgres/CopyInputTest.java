@@ -152,4 +152,41 @@ class CopyInputTest {
                 () -> decode(PostgresCopyReader.of(copy, CopyInput.open(null, copy, false), COLUMNS), 100));
         assertEquals("08P01", e.getSQLState());
     }
+
+    @Test
+    void batchesEndingExactlyAtTheLastRow_thenAnEmptyRead() throws Exception {
+        PostgresCopyReader reader = PostgresCopyReader.ofBytes(stream(6), COLUMNS);
+        try (BufferAllocator allocator = new RootAllocator();
+                Batch batch = Batch.create(COLUMNS, allocator)) {
+            assertEquals(3, reader.read(batch, 3));
+            assertEquals(3, reader.read(batch, 3), "the end-of-data marker right after a full batch");
+            assertEquals(0, reader.read(batch, 3));
+            assertEquals(0, reader.read(batch, 3), "reading past the end stays empty");
+        }
+        PostgresCopyReader shorter = PostgresCopyReader.ofBytes(stream(5), COLUMNS);
+        try (BufferAllocator allocator = new RootAllocator();
+                Batch batch = Batch.create(COLUMNS, allocator)) {
+            assertEquals(3, shorter.read(batch, 3));
+            assertEquals(2, shorter.read(batch, 3));
+            assertEquals(0, shorter.read(batch, 3));
+        }
+    }
+
+    @Test
+    void aRowOfAnotherWidth_failsNamingBothCounts() throws Exception {
+        byte[] whole = stream(4);
+        // The third row's field count: header (11 + 4 + 4 + 4 bytes), then two rows whose sizes are known.
+        int at = 23;
+        for (int i = 0; i < 2; i++) {
+            String text = "row " + i + " é".repeat(i % 40);
+            int textLength = i % 5 == 0 ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+            at += 2 + 4 + 8 + 4 + textLength + 4 + 4;
+        }
+        assertEquals(3, (whole[at] << 8) | (whole[at + 1] & 0xFF), "the test found the field count");
+        whole[at + 1] = 2;
+        PostgresCopyReader reader = PostgresCopyReader.ofBytes(whole, COLUMNS);
+        SQLException e = assertThrows(SQLException.class, () -> decode(reader, 100));
+        assertEquals("COPY sent 2 fields in a row but the query has 3 columns", e.getMessage());
+        assertEquals("08P01", e.getSQLState());
+    }
 }
