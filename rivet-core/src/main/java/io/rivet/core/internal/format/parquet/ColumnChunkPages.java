@@ -63,7 +63,6 @@ final class ColumnChunkPages implements AutoCloseable {
     private BufferAllocator allocator;
     private final List<ArrowBuf> dataPages = new ArrayList<>();
     private ArrowBuf dictionaryPage;
-    private long bufferedBytes;
     private long uncompressedBytes;
     private long compressedBytes;
     private long valueCount;
@@ -87,7 +86,6 @@ final class ColumnChunkPages implements AutoCloseable {
     void start(BufferAllocator allocator) {
         release();
         this.allocator = allocator;
-        bufferedBytes = 0;
         uncompressedBytes = 0;
         compressedBytes = 0;
         valueCount = 0;
@@ -102,7 +100,7 @@ final class ColumnChunkPages implements AutoCloseable {
 
     /** Bytes held for the open chunk: compressed pages with their headers. */
     long memSize() {
-        return bufferedBytes;
+        return compressedBytes;
     }
 
     /**
@@ -113,16 +111,12 @@ final class ColumnChunkPages implements AutoCloseable {
             Encoding repetitionEncoding, Encoding definitionEncoding, Encoding valuesEncoding) throws IOException {
         int uncompressed = Math.toIntExact(bytes.size());
         ByteBuffer compressed = compressor.compress(bytes).toByteBuffer();
-        int compressedSize = compressed.remaining();
-        PageHeader page = new PageHeader(PageType.DATA_PAGE, uncompressed, compressedSize);
-        page.setCrc(checksum(compressed));
+        PageHeader page = new PageHeader(PageType.DATA_PAGE, uncompressed, compressed.remaining());
         page.setData_page_header(new DataPageHeader(valueCount, format(valuesEncoding), format(definitionEncoding),
                 format(repetitionEncoding)));
         ArrowBuf buf = keep(page, compressed);
         dataPages.add(buf);
 
-        uncompressedBytes += uncompressed + header.size();
-        compressedBytes += buf.writerIndex();
         this.valueCount += valueCount;
         if (this.statistics == null) {
             this.statistics = statistics.copy();
@@ -150,11 +144,8 @@ final class ColumnChunkPages implements AutoCloseable {
         int uncompressed = Math.toIntExact(bytes.size());
         ByteBuffer compressed = compressor.compress(bytes).toByteBuffer();
         PageHeader page = new PageHeader(PageType.DICTIONARY_PAGE, uncompressed, compressed.remaining());
-        page.setCrc(checksum(compressed));
         page.setDictionary_page_header(new DictionaryPageHeader(entries, format(encoding)));
         dictionaryPage = keep(page, compressed);
-        uncompressedBytes += uncompressed + header.size();
-        compressedBytes += dictionaryPage.writerIndex();
         dictionaryEncoding = encoding;
         encodingStats.addDictEncoding(encoding);
     }
@@ -222,14 +213,14 @@ final class ColumnChunkPages implements AutoCloseable {
         return CONVERTER.getEncoding(encoding);
     }
 
-    private int checksum(ByteBuffer compressed) {
-        crc.reset();
-        crc.update(compressed.duplicate());
-        return (int) crc.getValue();
-    }
-
-    /** Serialises {@code page}'s header and copies it and {@code body} into one Arrow buffer. */
+    /**
+     * Checksums {@code body} into {@code page}'s header, serialises the header, copies it and {@code body} into one
+     * Arrow buffer, and counts both in the chunk's sizes.
+     */
     private ArrowBuf keep(PageHeader page, ByteBuffer body) throws IOException {
+        crc.reset();
+        crc.update(body.duplicate());
+        page.setCrc((int) crc.getValue());
         header.reset();
         Util.writePageHeader(page, header);
         int headerSize = header.size();
@@ -243,7 +234,8 @@ final class ColumnChunkPages implements AutoCloseable {
             throw e;
         }
         buf.writerIndex((long) headerSize + bodySize);
-        bufferedBytes += headerSize + bodySize;
+        uncompressedBytes += headerSize + page.getUncompressed_page_size();
+        compressedBytes += headerSize + bodySize;
         return buf;
     }
 
@@ -257,7 +249,6 @@ final class ColumnChunkPages implements AutoCloseable {
             dictionaryPage.close();
             dictionaryPage = null;
         }
-        bufferedBytes = 0;
     }
 
     @Override

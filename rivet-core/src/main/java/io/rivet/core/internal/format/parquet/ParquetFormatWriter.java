@@ -131,8 +131,6 @@ final class ParquetFormatWriter implements FormatWriter {
         } else {
             stream.retarget(out);
         }
-        rowGroups.clear();
-        written.clear();
         fileRows = 0;
         finished = false;
         stream.write(MAGIC);
