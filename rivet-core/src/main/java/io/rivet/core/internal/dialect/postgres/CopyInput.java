@@ -230,9 +230,14 @@ final class CopyInput {
         }
     }
 
-    short readShort() throws SQLException {
+    /** The next two bytes as a big-endian short, left unread. */
+    short peekShort() throws SQLException {
         require(2);
-        short v = (short) SHORT.get(buf, pos);
+        return (short) SHORT.get(buf, pos);
+    }
+
+    short readShort() throws SQLException {
+        short v = peekShort();
         pos += 2;
         return v;
     }

@@ -130,8 +130,7 @@ final class PostgresCopyReader implements BatchReader {
         int n = decoders.length;
         int row = 0;
         while (true) {
-            in.require(2);
-            int fields = CopyInput.getShort(in.buf, in.pos);
+            int fields = in.peekShort();
             int full = ~(row - maxRows) >>> 31;
             if ((full | (fields ^ n)) != 0) {
                 return row;
