@@ -1,6 +1,5 @@
 package io.rivet.core.internal.format.parquet;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -21,13 +20,8 @@ import org.apache.parquet.format.ColumnChunk;
 import org.apache.parquet.format.ColumnIndex;
 import org.apache.parquet.format.ColumnMetaData;
 import org.apache.parquet.format.CompressionCodec;
-import org.apache.parquet.format.DataPageHeader;
-import org.apache.parquet.format.DictionaryPageHeader;
 import org.apache.parquet.format.OffsetIndex;
-import org.apache.parquet.format.PageHeader;
-import org.apache.parquet.format.PageType;
 import org.apache.parquet.format.Type;
-import org.apache.parquet.format.Util;
 import org.apache.parquet.format.converter.ParquetMetadataConverter;
 import org.apache.parquet.internal.column.columnindex.ColumnIndexBuilder;
 import org.apache.parquet.internal.column.columnindex.OffsetIndexBuilder;
@@ -57,7 +51,8 @@ final class ColumnChunkPages implements AutoCloseable {
     private final Type physicalType;
     private final List<String> path;
     private final CRC32 crc = new CRC32();
-    private final HeaderBytes header = new HeaderBytes();
+    /** The page header being serialised. */
+    private final PageBytes header = new PageBytes(64);
 
     // The open chunk.
     private BufferAllocator allocator;
@@ -111,10 +106,11 @@ final class ColumnChunkPages implements AutoCloseable {
             Encoding repetitionEncoding, Encoding definitionEncoding, Encoding valuesEncoding) throws IOException {
         int uncompressed = Math.toIntExact(bytes.size());
         ByteBuffer compressed = compressor.compress(bytes).toByteBuffer();
-        PageHeader page = new PageHeader(PageType.DATA_PAGE, uncompressed, compressed.remaining());
-        page.setData_page_header(new DataPageHeader(valueCount, format(valuesEncoding), format(definitionEncoding),
-                format(repetitionEncoding)));
-        ArrowBuf buf = keep(page, compressed);
+        header.reset();
+        PageHeaders.dataPage(header, uncompressed, compressed.remaining(), checksum(compressed), valueCount,
+                format(valuesEncoding).getValue(), format(definitionEncoding).getValue(),
+                format(repetitionEncoding).getValue());
+        ArrowBuf buf = keep(uncompressed, compressed);
         dataPages.add(buf);
 
         this.valueCount += valueCount;
@@ -143,9 +139,10 @@ final class ColumnChunkPages implements AutoCloseable {
         }
         int uncompressed = Math.toIntExact(bytes.size());
         ByteBuffer compressed = compressor.compress(bytes).toByteBuffer();
-        PageHeader page = new PageHeader(PageType.DICTIONARY_PAGE, uncompressed, compressed.remaining());
-        page.setDictionary_page_header(new DictionaryPageHeader(entries, format(encoding)));
-        dictionaryPage = keep(page, compressed);
+        header.reset();
+        PageHeaders.dictionaryPage(header, uncompressed, compressed.remaining(), checksum(compressed), entries,
+                format(encoding).getValue());
+        dictionaryPage = keep(uncompressed, compressed);
         dictionaryEncoding = encoding;
         encodingStats.addDictEncoding(encoding);
     }
@@ -213,28 +210,30 @@ final class ColumnChunkPages implements AutoCloseable {
         return CONVERTER.getEncoding(encoding);
     }
 
-    /**
-     * Checksums {@code body} into {@code page}'s header, serialises the header, copies it and {@code body} into one
-     * Arrow buffer, and counts both in the chunk's sizes.
-     */
-    private ArrowBuf keep(PageHeader page, ByteBuffer body) throws IOException {
+    /** The CRC-32 of a page's compressed bytes, which its header carries. */
+    private int checksum(ByteBuffer body) {
         crc.reset();
         crc.update(body.duplicate());
-        page.setCrc((int) crc.getValue());
-        header.reset();
-        Util.writePageHeader(page, header);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Copies the serialised {@link #header} and {@code body} into one Arrow buffer and counts both in the chunk's
+     * sizes ({@code uncompressed}: the page's size before compression).
+     */
+    private ArrowBuf keep(int uncompressed, ByteBuffer body) {
         int headerSize = header.size();
         int bodySize = body.remaining();
         ArrowBuf buf = allocator.buffer((long) headerSize + bodySize);
         try {
-            buf.setBytes(0, header.array(), 0, headerSize);
+            buf.setBytes(0, header.array, 0, headerSize);
             buf.setBytes(headerSize, body.duplicate());
         } catch (RuntimeException e) {
             buf.close();
             throw e;
         }
         buf.writerIndex((long) headerSize + bodySize);
-        uncompressedBytes += headerSize + page.getUncompressed_page_size();
+        uncompressedBytes += headerSize + uncompressed;
         compressedBytes += headerSize + bodySize;
         return buf;
     }
@@ -254,16 +253,5 @@ final class ColumnChunkPages implements AutoCloseable {
     @Override
     public void close() {
         release();
-    }
-
-    /** A byte array stream whose array can be read without a copy. */
-    private static final class HeaderBytes extends ByteArrayOutputStream {
-        HeaderBytes() {
-            super(64);
-        }
-
-        byte[] array() {
-            return buf;
-        }
     }
 }

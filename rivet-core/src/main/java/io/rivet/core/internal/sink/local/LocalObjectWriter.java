@@ -121,41 +121,54 @@ final class LocalObjectWriter implements ObjectWriter {
         }
     }
 
-    /** A buffered stream over the temp file's channel; not thread-safe, owned by the writer thread. */
+    /**
+     * A buffered stream over the temp file's channel; not thread-safe, owned by the writer thread. The formats buffer
+     * their own output, so this buffer only gathers small writes; writes of its size or more go straight to the
+     * channel, and it is allocated at the first small write (a Parquet file, written in 64 KB pieces, needs it only
+     * for its tail).
+     */
     static final class StagedStream extends OutputStream {
         private final FileChannel channel;
-        private final byte[] buffer;
+        private final int bufferSize;
+        private byte[] buffer;
         private int count;
         boolean closed;
 
         StagedStream(FileChannel channel, int bufferSize) {
             this.channel = channel;
-            this.buffer = new byte[bufferSize];
+            this.bufferSize = bufferSize;
+        }
+
+        private byte[] buffer() {
+            if (buffer == null) {
+                buffer = new byte[bufferSize];
+            }
+            return buffer;
         }
 
         @Override
         public void write(int b) throws IOException {
             ensureOpen();
-            if (count == buffer.length) {
+            if (count == bufferSize) {
                 flushBuffer();
             }
-            buffer[count++] = (byte) b;
+            buffer()[count++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             ensureOpen();
-            if (len >= buffer.length) {
+            if (len >= bufferSize) {
                 // Large writes skip the copy.
                 flushBuffer();
                 writeFully(ByteBuffer.wrap(b, off, len));
                 return;
             }
-            if (len > buffer.length - count) {
+            if (len > bufferSize - count) {
                 flushBuffer();
             }
-            System.arraycopy(b, off, buffer, count, len);
+            System.arraycopy(b, off, buffer(), count, len);
             count += len;
         }
 

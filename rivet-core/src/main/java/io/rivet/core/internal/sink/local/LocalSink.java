@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 public final class LocalSink implements Sink {
 
     static final String TEMP_SUFFIX = ".rivet-tmp";
-    static final int WRITE_BUFFER_BYTES = 256 * 1024;
+    static final int WRITE_BUFFER_BYTES = 8 * 1024;
     private static final int READ_BUFFER_BYTES = 64 * 1024;
     // Leaves room for ".", ".<16 hex>" and the suffix within the usual 255-byte file-name limit (4 bytes a char).
     private static final int TEMP_NAME_CHARS = 50;
