@@ -29,10 +29,39 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.QuoteMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CsvFormatWriterTest {
+
+    /** The quoting rules written out in CsvFormatWriter give Commons CSV's bytes, for both modes and any delimiter. */
+    @Test
+    void appendCell_quotesAsCommonsCsv() throws IOException {
+        String alphabet = "ab\"\"',;\t|\n\r #!$\u0000\u00e9\ud83d\ude00-0";
+        SplittableRandom random = new SplittableRandom(3);
+        for (char delimiter : new char[] {',', ';', '\t', '|'}) {
+            CSVFormat base = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setRecordSeparator('\n')
+                    .setQuote('"').setEscape(null).setNullString(null).get();
+            CSVFormat minimal = base.builder().setQuoteMode(QuoteMode.MINIMAL).get();
+            CSVFormat all = base.builder().setQuoteMode(QuoteMode.ALL).get();
+            for (int i = 0; i < 20_000; i++) {
+                StringBuilder value = new StringBuilder();
+                int length = random.nextInt(6);
+                for (int k = 0; k < length; k++) {
+                    value.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                boolean force = random.nextInt(4) == 0;
+                StringBuilder expected = new StringBuilder();
+                (force ? all : minimal).print(value, expected, true);
+                StringBuilder actual = new StringBuilder();
+                CsvFormatWriter.appendCell(actual, value, delimiter, force || value.length() == 0);
+                assertEquals(expected.toString(), actual.toString(),
+                        "value [" + value + "] delimiter [" + delimiter + "] forced " + force);
+            }
+        }
+    }
 
     @TempDir
     Path dir;
