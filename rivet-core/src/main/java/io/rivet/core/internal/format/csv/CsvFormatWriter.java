@@ -116,7 +116,7 @@ final class CsvFormatWriter implements FormatWriter {
         out.append(QUOTE);
     }
 
-    /** Commons CSV's {@code MINIMAL} test (for an empty value: only at a record's start, which it always is here). */
+    /** Commons CSV's {@code MINIMAL} test; an empty value is always quoted, as it would otherwise read as NULL. */
     static boolean needsQuotes(CharSequence value, char delimiter) {
         int len = value.length();
         if (len == 0) {
