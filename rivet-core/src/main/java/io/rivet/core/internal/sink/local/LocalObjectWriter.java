@@ -123,52 +123,43 @@ final class LocalObjectWriter implements ObjectWriter {
 
     /**
      * A buffered stream over the temp file's channel; not thread-safe, owned by the writer thread. The formats buffer
-     * their own output, so this buffer only gathers small writes; writes of its size or more go straight to the
-     * channel, and it is allocated at the first small write (a Parquet file, written in 64 KB pieces, needs it only
-     * for its tail).
+     * their own output, so this small buffer only gathers small writes; writes of its size or more go straight to the
+     * channel.
      */
     static final class StagedStream extends OutputStream {
         private final FileChannel channel;
-        private final int bufferSize;
-        private byte[] buffer;
+        private final byte[] buffer;
         private int count;
         boolean closed;
 
         StagedStream(FileChannel channel, int bufferSize) {
             this.channel = channel;
-            this.bufferSize = bufferSize;
-        }
-
-        private byte[] buffer() {
-            if (buffer == null) {
-                buffer = new byte[bufferSize];
-            }
-            return buffer;
+            this.buffer = new byte[bufferSize];
         }
 
         @Override
         public void write(int b) throws IOException {
             ensureOpen();
-            if (count == bufferSize) {
+            if (count == buffer.length) {
                 flushBuffer();
             }
-            buffer()[count++] = (byte) b;
+            buffer[count++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             ensureOpen();
-            if (len >= bufferSize) {
+            if (len >= buffer.length) {
                 // Large writes skip the copy.
                 flushBuffer();
                 writeFully(ByteBuffer.wrap(b, off, len));
                 return;
             }
-            if (len > bufferSize - count) {
+            if (len > buffer.length - count) {
                 flushBuffer();
             }
-            System.arraycopy(b, off, buffer(), count, len);
+            System.arraycopy(b, off, buffer, count, len);
             count += len;
         }
 
