@@ -36,7 +36,10 @@ import org.apache.parquet.schema.Types;
  * Maps Rivet columns to a Parquet schema. Every column is OPTIONAL; lists use the standard three-level LIST layout
  * ({@code optional group c (LIST) { repeated group list { optional <t> element; } }}). See
  * {@code docs/design/002-formats.md} for the full table. Also writes that schema in the footer's form (schema
- * elements, column orders) for the annotations Rivet uses. Stateless.
+ * elements, column orders) for the annotations Rivet uses: parquet-java's {@code ParquetMetadataConverter} has the
+ * same conversions ({@code toParquetSchema}, {@code getType}, {@code convertToLogicalType}) but keeps them
+ * package-private, and its public entry point converts a whole {@code ParquetMetadata}, the object model Rivet's own
+ * file layout no longer builds. Stateless.
  */
 final class ParquetSchemas {
 

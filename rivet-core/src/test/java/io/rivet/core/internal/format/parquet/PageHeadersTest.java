@@ -67,7 +67,10 @@ class PageHeadersTest {
 
     /** Every edge value in turn, then random ones. */
     private static int pick(SplittableRandom random, int i) {
-        return i < EDGES.length ? EDGES[i] : random.nextBoolean() ? random.nextInt(1 << 21) : random.nextInt(Integer.MAX_VALUE);
+        if (i < EDGES.length) {
+            return EDGES[i];
+        }
+        return random.nextBoolean() ? random.nextInt(1 << 21) : random.nextInt(Integer.MAX_VALUE);
     }
 
     private static byte[] thrift(PageHeader header) throws IOException {
